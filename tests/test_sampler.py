@@ -1,0 +1,333 @@
+"""Behaviour of the DeepSMOTE over-sampler."""
+
+import pickle
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.datasets import load_digits, make_classification
+from sklearn.neighbors import NearestNeighbors
+from sklearn.svm import SVC
+
+from imblearn_deepsmote import DeepSMOTE
+
+
+def tiny(**params):
+    return DeepSMOTE(**{"max_epochs": 2, "random_state": 0, "device": "cpu", **params})
+
+
+@pytest.fixture
+def tabular():
+    X, y = make_classification(
+        n_samples=200,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.7, 0.2, 0.1],
+        random_state=0,
+    )
+    return X, y
+
+
+def images(shape, n_per_class=(30, 8), seed=0):
+    rng = np.random.default_rng(seed)
+    n_features = int(np.prod(shape))
+    X = np.concatenate(
+        [rng.normal(loc=c, size=(n, n_features)) for c, n in enumerate(n_per_class)]
+    )
+    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    return X.astype(np.float32), y
+
+
+def test_originals_come_first_bit_for_bit_and_inputs_are_not_mutated(tabular):
+    X, y = tabular
+    X_before, y_before = X.copy(), y.copy()
+    X_res, y_res = tiny().fit_resample(X, y)
+    assert np.array_equal(X_res[: len(X)], X)
+    assert np.array_equal(y_res[: len(y)], y)
+    assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
+    assert Counter(y_res) == {0: 138, 1: 138, 2: 138}
+
+
+def test_synthetic_rows_are_grouped_by_class_after_the_originals(tabular):
+    X, y = tabular
+    _, y_res = tiny().fit_resample(X, y)
+    synthetic = y_res[len(y) :]
+    assert list(dict.fromkeys(synthetic)) == [1, 2]
+    assert np.all(np.diff(synthetic) >= 0)
+
+
+def test_int_random_state_gives_identical_output_and_leaves_torch_rng_alone(tabular):
+    X, y = tabular
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    first = tiny().fit_resample(X, y)
+    assert torch.equal(torch.rand(3), expected_next)
+    second = tiny().fit_resample(X, y)
+    assert np.array_equal(first[0], second[0])
+    other = tiny(random_state=1).fit_resample(X, y)
+    assert not np.array_equal(first[0], other[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_dtype_is_kept(tabular, dtype):
+    X, y = tabular
+    X_res, _ = tiny().fit_resample(X.astype(dtype), y)
+    assert X_res.dtype == dtype
+
+
+@pytest.mark.parametrize(
+    "labels", [np.array([5, -1, 7], dtype=np.int32), np.array(["cat", "dog", "emu"])]
+)
+def test_labels_and_their_dtype_are_kept_and_majority_need_not_be_first(
+    tabular, labels
+):
+    X, y = tabular
+    y_mapped = labels[y]
+    _, y_res = tiny().fit_resample(X, y_mapped)
+    assert y_res.dtype == y_mapped.dtype
+    assert set(y_res) == set(labels)
+    assert Counter(y_res)[labels[2]] == Counter(y_mapped)[labels[0]]
+
+
+def test_pandas_in_gives_pandas_out(tabular):
+    X, y = tabular
+    X_df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    y_sr = pd.Series(y, name="target")
+    sampler = tiny()
+    X_res, y_res = sampler.fit_resample(X_df, y_sr)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(X_df.columns)
+    assert isinstance(y_res, pd.Series) and y_res.name == "target"
+    assert list(sampler.feature_names_in_) == list(X_df.columns)
+    assert np.array_equal(X_res.to_numpy(), tiny().fit_resample(X, y)[0])
+
+
+@pytest.mark.parametrize(
+    ("sampling_strategy", "expected"),
+    [
+        ("auto", {0: 138, 1: 138, 2: 138}),
+        ("minority", {0: 138, 1: 43, 2: 138}),
+        ("not minority", {0: 138, 1: 138, 2: 19}),
+        ("not majority", {0: 138, 1: 138, 2: 138}),
+        ("all", {0: 138, 1: 138, 2: 138}),
+        ({1: 50, 2: 30}, {0: 138, 1: 50, 2: 30}),
+        (lambda y: {2: 25}, {0: 138, 1: 43, 2: 25}),
+    ],
+    ids=["auto", "minority", "not-minority", "not-majority", "all", "dict", "callable"],
+)
+def test_every_sampling_strategy_form_sets_the_counts(
+    tabular, sampling_strategy, expected
+):
+    X, y = tabular
+    _, y_res = tiny(sampling_strategy=sampling_strategy).fit_resample(X, y)
+    assert Counter(y_res) == expected
+
+
+def test_float_sampling_strategy_on_binary_target():
+    X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    _, y_res = tiny(sampling_strategy=0.5).fit_resample(X, y)
+    counts = Counter(y_res)
+    assert counts[1] == counts[0] // 2
+
+
+@pytest.mark.parametrize(
+    "image_shape",
+    [(1, 28, 28), (3, 32, 32), (1, 8, 8), (28, 28), (2, 9, 13)],
+    ids=lambda s: "x".join(map(str, s)),
+)
+def test_image_shapes_get_a_conv_autoencoder_of_the_right_size(image_shape):
+    X, y = images(image_shape)
+    sampler = tiny(image_shape=image_shape)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.shape == (60, X.shape[1]) and Counter(y_res) == {0: 30, 1: 30}
+    expected = image_shape if len(image_shape) == 3 else (1, *image_shape)
+    assert sampler.input_shape_ == expected
+    assert any(isinstance(m, torch.nn.Conv2d) for m in sampler.autoencoder_.modules())
+
+
+def test_tabular_rows_get_an_mlp_autoencoder(tabular):
+    X, y = tabular
+    sampler = tiny()
+    sampler.fit_resample(X, y)
+    assert sampler.input_shape_ == (6,)
+    assert sampler.latent_dim_ == 3
+    assert not any(
+        isinstance(m, torch.nn.Conv2d) for m in sampler.autoencoder_.modules()
+    )
+
+
+def test_paper_autoencoder_reproduces_the_paper_architecture():
+    X, y = images((1, 28, 28), n_per_class=(12, 6))
+    sampler = tiny(image_shape=(1, 28, 28), autoencoder="paper", max_epochs=1)
+    sampler.fit_resample(X, y)
+    assert sampler.latent_dim_ == 300
+    assert sum(p.numel() for p in sampler.autoencoder_.parameters()) == 13_085_357
+
+
+@pytest.mark.parametrize("penalty", ["paper", "reference", None])
+def test_each_penalty_mode_trains_and_is_recorded_in_history(tabular, penalty):
+    X, y = tabular
+    sampler = tiny(penalty=penalty, max_epochs=3, n_iter_no_change=None)
+    sampler.fit_resample(X, y)
+    assert [h["epoch"] for h in sampler.history_] == [1, 2, 3]
+    penalties = [h["penalty_loss"] for h in sampler.history_]
+    assert (
+        all(p == 0 for p in penalties)
+        if penalty is None
+        else all(p > 0 for p in penalties)
+    )
+    for h in sampler.history_:
+        assert h["loss"] == pytest.approx(h["reconstruction_loss"] + h["penalty_loss"])
+
+
+def test_early_stopping_ends_training_before_max_epochs(tabular):
+    X, y = tabular
+    sampler = tiny(max_epochs=200, tol=0.5, n_iter_no_change=2)
+    sampler.fit_resample(X, y)
+    assert len(sampler.history_) < 200
+
+
+def test_decoded_values_stay_inside_the_training_range():
+    X, y = images((1, 8, 8))
+    X = np.clip(X, -0.5, 0.5)
+    X[:, 0] = 0.25  # a constant pixel must stay constant
+    X_res, _ = tiny(image_shape=(8, 8)).fit_resample(X, y)
+    synthetic = X_res[len(X) :]
+    assert np.all(synthetic >= X.min(axis=0)) and np.all(synthetic <= X.max(axis=0))
+    assert np.all(synthetic[:, 0] == 0.25)
+
+
+def test_encode_and_decode_round_trip_through_the_latent_space(tabular):
+    X, y = tabular
+    sampler = tiny(max_epochs=30)
+    sampler.fit_resample(X, y)
+    latent = sampler.encode(X)
+    assert latent.shape == (len(X), sampler.latent_dim_) and latent.dtype == np.float32
+    decoded = sampler.decode(latent)
+    assert decoded.shape == X.shape and decoded.dtype == X.dtype
+    assert np.mean((decoded - X) ** 2) < np.var(X)
+
+
+def test_small_class_uses_fewer_neighbours_with_a_warning():
+    X, y = images((1, 8, 8), n_per_class=(20, 3))
+    with pytest.warns(UserWarning, match=r"Class 1 has 3 samples.*k_neighbors=2"):
+        _, y_res = tiny(image_shape=(8, 8)).fit_resample(X, y)
+    assert Counter(y_res) == {0: 20, 1: 20}
+
+
+def test_neighbours_object_is_accepted_like_smote_and_clipped_for_small_classes():
+    X, y = images((1, 8, 8), n_per_class=(20, 3))
+    sampler = tiny(image_shape=(8, 8), k_neighbors=NearestNeighbors(n_neighbors=6))
+    with pytest.warns(UserWarning, match="Class 1 has 3 samples"):
+        _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res) == {0: 20, 1: 20}
+
+
+def test_pickled_sampler_reloads_and_decodes_identically(tabular):
+    X, y = tabular
+    sampler = tiny()
+    sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    latent = sampler.encode(X[:5])
+    assert np.array_equal(restored.decode(latent), sampler.decode(latent))
+
+
+def test_resolved_device_is_a_fitted_attribute_and_the_parameter_is_unchanged(tabular):
+    X, y = tabular
+    sampler = DeepSMOTE(max_epochs=1, random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.device == "auto"
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert sampler.device_.type == expected
+
+
+@pytest.mark.parametrize(
+    ("X_change", "params", "message"),
+    [
+        (lambda X: np.where(X > 1.5, np.nan, X), {}, "Input X contains NaN"),
+        (lambda X: np.where(X > 1.5, np.inf, X), {}, "Input X contains infinity"),
+        (lambda X: X, {"image_shape": (1, 8, 16)}, r"image_shape=\(1, 8, 16\)"),
+        (lambda X: X, {"device": "mps"}, "Unsupported device='mps'"),
+        (lambda X: X, {"device": "tpu"}, "Unknown device='tpu'"),
+        (lambda X: X, {"device": "not a device"}, "Unknown device='not a device'"),
+        (lambda X: X.astype(str).astype(object) + "x", {}, "could not convert"),
+    ],
+    ids=[
+        "nan",
+        "inf",
+        "image-shape",
+        "device-mps",
+        "device-tpu",
+        "device-string",
+        "non-numeric",
+    ],
+)
+def test_bad_input_gets_a_clear_error(tabular, X_change, params, message):
+    X, y = tabular
+    with pytest.raises(ValueError, match=message):
+        tiny(**params).fit_resample(X_change(X), y)
+
+
+def test_image_shape_smaller_than_eight_pixels_is_refused():
+    X, y = images((1, 4, 4))
+    with pytest.raises(ValueError, match="image_shape"):
+        tiny(image_shape=(4, 4)).fit_resample(X, y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_cuda_requested_without_cuda_is_a_clear_error(tabular):
+    X, y = tabular
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        tiny(device="cuda").fit_resample(*tabular)
+
+
+def test_one_class_only_is_a_clear_error(tabular):
+    X, _ = tabular
+    with pytest.raises(ValueError, match="class"):
+        tiny().fit_resample(X, np.zeros(len(X), dtype=int))
+
+
+def test_class_with_a_single_sample_is_a_clear_error_naming_it(tabular):
+    X, y = tabular
+    y = y.copy()
+    y[y == 2] = 1
+    y[0] = 2
+    with pytest.raises(ValueError, match="Class 2 has 1 sample"):
+        tiny().fit_resample(X, y)
+
+
+def test_user_factory_with_wrong_latent_size_is_a_clear_error(tabular):
+    def factory(input_shape, latent_dim):
+        n = input_shape[0]
+        return torch.nn.Linear(n, latent_dim + 1), torch.nn.Linear(latent_dim + 1, n)
+
+    with pytest.raises(ValueError, match=r"encoder must return shape \(n, 3\)"):
+        tiny(autoencoder=factory).fit_resample(*tabular)
+
+
+def test_user_factory_returning_something_else_is_a_clear_error(tabular):
+    with pytest.raises(TypeError, match=r"tuple \(encoder, decoder\)"):
+        tiny(autoencoder=lambda shape, dim: torch.nn.Linear(6, dim)).fit_resample(
+            *tabular
+        )
+
+
+def test_synthetic_digits_are_recognised_as_the_class_they_were_made_for():
+    """Fidelity with teeth: a classifier trained on held-out real digits agrees."""
+    X, y = load_digits(return_X_y=True)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(y))
+    X, y = X[order], y[order]
+    counts = {c: (150 if c < 5 else 15) for c in range(10)}
+    train = np.concatenate([np.flatnonzero(y == c)[:n] for c, n in counts.items()])
+    held_out = np.setdiff1d(np.arange(len(y)), train)
+    judge = SVC(gamma=0.001).fit(X[held_out], y[held_out])
+
+    sampler = DeepSMOTE(image_shape=(8, 8), random_state=0, device="cpu")
+    X_res, y_res = sampler.fit_resample(X[train], y[train])
+    synthetic, labels = X_res[len(train) :], y_res[len(train) :]
+    assert len(synthetic) == 5 * (150 - 15)
+    assert np.mean(judge.predict(synthetic) == labels) >= 0.90
