@@ -141,6 +141,9 @@ class DeepSMOTE(BaseOverSampler):
     latent_dim_ : int
         The resolved latent size.
 
+    latent_codes_ : ndarray of shape (n_samples, latent_dim_)
+        Latent codes of the training rows, reused by :meth:`generate`.
+
     input_shape_ : tuple of int
         Shape of one sample as the autoencoder sees it.
 
@@ -293,13 +296,11 @@ class DeepSMOTE(BaseOverSampler):
             device=self.device_,
             verbose=self.verbose,
         )
-        latent = self._encode_scaled(X_scaled)
+        self.latent_codes_, self._y_fit = self._encode_scaled(X_scaled), y
         new_latent, new_labels = [], []
         for label, n_new in self.sampling_strategy_.items():
             if n_new > 0:
-                new_latent.append(
-                    self._sample_latent(latent, y, label, n_new, random_state)
-                )
+                new_latent.append(self._sample_latent(label, n_new, random_state))
                 new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
         new_latent = np.concatenate(
             [np.empty((0, self.latent_dim_), np.float32), *new_latent]
@@ -321,8 +322,9 @@ class DeepSMOTE(BaseOverSampler):
             return SMOTE(k_neighbors=self.k_neighbors)
         return self.latent_sampler
 
-    def _sample_latent(self, latent, y, label, n_new, random_state) -> np.ndarray:
+    def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
         """Draw ``n_new`` latent points of class ``label`` with the latent sampler."""
+        latent, y = self.latent_codes_, self._y_fit
         n_class = int(np.sum(y == label))
         sampler = clone(self.latent_sampler_).set_params(
             sampling_strategy={label: n_class + n_new},
@@ -411,6 +413,50 @@ class DeepSMOTE(BaseOverSampler):
         out = np.empty((len(latent), self.n_features_in_), dtype=self._dtype)
         self._decode_into(latent, out)
         return out
+
+    def generate(self, n_samples: int, target_class, random_state=None) -> np.ndarray:
+        """Generate new samples of one class from the fitted autoencoder.
+
+        The latent sampler runs again on the latent codes of the training data,
+        so this costs no retraining: ask for as many samples as you need.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of samples to generate.
+        target_class : label
+            A class seen by ``fit_resample``, with at least 2 samples.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the latent sampler's draws.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_in_)
+            New rows, in the dtype of the data seen by ``fit_resample``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from imblearn_deepsmote import DeepSMOTE
+        >>> X, y = make_classification(n_samples=100, weights=[0.9], random_state=0)
+        >>> sampler = DeepSMOTE(max_epochs=2, random_state=0, device="cpu")
+        >>> _ = sampler.fit_resample(X, y)
+        >>> sampler.generate(7, target_class=1, random_state=0).shape
+        (7, 20)
+        """
+        check_is_fitted(self, "autoencoder_")
+        n_class = int(np.sum(self._y_fit == target_class))
+        if n_class < 2:
+            raise ValueError(
+                f"target_class={_python(target_class)!r} has {n_class} training "
+                "samples; generate needs a class seen by fit_resample with at least 2."
+            )
+        if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
+        latent = self._sample_latent(
+            target_class, n_samples, check_random_state(random_state)
+        )
+        return self.decode(latent)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -331,3 +331,22 @@ def test_synthetic_digits_are_recognised_as_the_class_they_were_made_for():
     synthetic, labels = X_res[len(train) :], y_res[len(train) :]
     assert len(synthetic) == 5 * (150 - 15)
     assert np.mean(judge.predict(synthetic) == labels) >= 0.90
+
+
+def test_generate_makes_more_samples_of_a_class_without_retraining(tabular):
+    X, y = tabular
+    sampler = tiny()
+    sampler.fit_resample(X, y)
+    weights = [p.detach().clone() for p in sampler.autoencoder_.parameters()]
+    new = sampler.generate(500, target_class=2, random_state=0)
+    assert new.shape == (500, X.shape[1]) and new.dtype == X.dtype
+    assert np.array_equal(new, sampler.generate(500, target_class=2, random_state=0))
+    after = list(sampler.autoencoder_.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(weights, after, strict=True))
+
+
+def test_generate_for_an_unknown_class_is_a_clear_error(tabular):
+    sampler = tiny()
+    sampler.fit_resample(*tabular)
+    with pytest.raises(ValueError, match="target_class=7 has 0 training samples"):
+        sampler.generate(3, target_class=7)
