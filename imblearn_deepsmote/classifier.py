@@ -1,0 +1,708 @@
+"""A skorch classifier trained with margin-aware Mixup (MAMix) and DRW."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
+from skorch import NeuralNetClassifier
+from skorch.callbacks import Callback, EpochScoring
+from skorch.dataset import unpack_data
+from skorch.utils import is_dataset, to_numpy, to_tensor
+from torch import nn
+from torch.utils.data import DataLoader
+
+from ._device import draw_seed, resolve_device, seeded_torch, torch_generator
+from .losses import MAMixLoss, drw_weights
+from .modules import MLP, SmallCNN
+from .transformers import resolve_image_shape
+
+__all__ = ["DeferredReweighting", "MAMixClassifier"]
+
+_SEED_BOUND = np.iinfo(np.int32).max
+
+
+def drw_start_epoch(start: int | float, max_epochs: int) -> int:
+    """The 0-based epoch from which deferred re-weighting is on.
+
+    An integer is the epoch itself; a float in ``[0, 1]`` is a fraction of
+    ``max_epochs`` (``floor(start * max_epochs)``, so ``0.8`` of 200 epochs
+    re-weights epochs 160 to 199, as in the reference recipe).
+    """
+    if isinstance(start, numbers.Integral) and not isinstance(start, bool):
+        if start < 0:
+            raise ValueError(f"drw_start must be >= 0; got {start!r}.")
+        return int(start)
+    if (
+        isinstance(start, numbers.Real)
+        and not isinstance(start, bool)
+        and 0 <= start <= 1
+    ):
+        return math.floor(float(start) * max_epochs + 1e-9)
+    raise ValueError(
+        "drw_start must be an epoch index (int >= 0) or a fraction of max_epochs "
+        f"(float in [0, 1]); got {start!r}."
+    )
+
+
+class DeferredReweighting(Callback):
+    """skorch callback: deferred re-weighting (DRW) of the criterion.
+
+    From epoch :func:`drw_start_epoch` ``(start, net.max_epochs)`` on, the
+    per-class weights of ``net.criterion_`` are set to
+    :func:`~imblearn_deepsmote.drw_weights` of the class counts, in place
+    (``criterion_.set_class_weights``), so the optimizer and its state
+    (momentum, Adam moments) are kept. Earlier epochs leave the criterion's
+    weights untouched. Each epoch records ``drw`` (whether re-weighting is
+    on) in the history. The epoch count is ``len(net.history)``, so it runs
+    on across ``partial_fit`` calls and warm starts.
+
+    Parameters
+    ----------
+    start : int or float, default=0.8
+        First re-weighted epoch (0-based int) or a fraction of
+        ``max_epochs`` (float in ``[0, 1]``).
+    beta : float, default=0.9999
+        The ``beta`` of :func:`~imblearn_deepsmote.drw_weights`.
+    class_counts : array-like of shape (n_classes,), default=None
+        Counts to weight by; by default the criterion's ``class_counts``.
+
+    Examples
+    --------
+    DRW without mixing (plain skorch training with a class-weightable loss):
+
+    >>> import numpy as np
+    >>> import torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from imblearn_deepsmote import MAMixLoss
+    >>> from imblearn_deepsmote.classifier import DeferredReweighting
+    >>> X = np.random.RandomState(0).randn(100, 4).astype(np.float32)
+    >>> y = (X[:, 0] > 1).astype(np.int64)
+    >>> net = NeuralNetClassifier(
+    ...     torch.nn.Linear, module__in_features=4, module__out_features=2,
+    ...     criterion=MAMixLoss, criterion__class_counts=np.bincount(y),
+    ...     callbacks=[("drw", DeferredReweighting(start=2))],
+    ...     max_epochs=4, train_split=None, verbose=0,
+    ... ).fit(X, y)
+    >>> net.history[:, "drw"]
+    [False, False, True, True]
+    """
+
+    def __init__(
+        self,
+        start: int | float = 0.8,
+        beta: float = 0.9999,
+        class_counts: Sequence[float] | np.ndarray | None = None,
+    ) -> None:
+        self.start = start
+        self.beta = beta
+        self.class_counts = class_counts
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        drw_start_epoch(self.start, net.max_epochs)  # fail before training
+        if not hasattr(net.criterion_, "set_class_weights"):
+            raise TypeError(
+                "DeferredReweighting needs a criterion with a set_class_weights "
+                f"method (e.g. MAMixLoss); got {type(net.criterion_).__name__}."
+            )
+
+    def on_epoch_begin(
+        self, net, dataset_train=None, dataset_valid=None, **kwargs
+    ) -> None:
+        epoch = len(net.history) - 1
+        active = epoch >= drw_start_epoch(self.start, net.max_epochs)
+        if active:
+            counts = self.class_counts
+            if counts is None:
+                counts = getattr(net.criterion_, "class_counts", None)
+            if counts is None:
+                raise ValueError(
+                    "DeferredReweighting needs class counts: pass class_counts or "
+                    "use a criterion with a class_counts buffer."
+                )
+            counts = to_numpy(counts) if torch.is_tensor(counts) else np.asarray(counts)
+            weights = drw_weights(counts, self.beta)
+            net.criterion_.set_class_weights(weights)
+        net.history.record("drw", active)
+
+
+def _balanced_accuracy_of_codes(net: MAMixClassifier, X, y) -> float:
+    """Scoring for skorch callbacks, whose targets are the encoded labels."""
+    return balanced_accuracy_score(y, net.predict_proba(X).argmax(axis=1))
+
+
+class MAMixClassifier(NeuralNetClassifier):
+    """A skorch neural-network classifier trained with margin-aware Mixup.
+
+    Every training batch is mixed once: one ``lam ~ Beta(alpha, alpha)`` per
+    batch and a random permutation ``perm`` give the inputs
+    ``(1 - lam) * x + lam * x[perm]``, and one forward pass on them is
+    scored with :class:`~imblearn_deepsmote.MAMixLoss`, whose label weights
+    (:func:`~imblearn_deepsmote.mamix_weights`) depend on the class counts
+    so that minority classes get wider margins (Cheng, Mai and Lin, "From
+    SMOTE to Mixup for Deep Imbalanced Classification", TAAI 2023). With
+    ``drw=True`` the loss is re-weighted by class-balanced weights for the
+    last epochs (deferred re-weighting). Validation and prediction are not
+    mixed.
+
+    It is a scikit-learn classifier: ``X`` is a 2-d array-like (images as
+    flattened rows), any float dtype (cast to float32); ``y`` holds any
+    labels (strings too), ``classes_`` lists them sorted and ``predict``
+    returns them. It fits in :class:`imblearn.pipeline.Pipeline`,
+    ``GridSearchCV`` (``lr``, ``module__hidden_units``, ...), ``clone`` and
+    pickle.
+
+    .. warning::
+       MAMix's margins come from the class counts. After a sampler that
+       fully balances the data (e.g. ``SMOTE()`` in a pipeline) all counts
+       are equal, MAMix reduces to plain Mixup and DRW to no re-weighting.
+       To keep the margins, pass ``class_counts`` counted *before*
+       resampling (e.g. ``dict(Counter(y_train))``), or use MAMix instead
+       of resampling.
+
+    Parameters
+    ----------
+    module : "auto", torch module class or instance, default="auto"
+        ``"auto"`` builds :class:`~imblearn_deepsmote.modules.SmallCNN`
+        from ``image_shape`` when it is given, else an
+        :class:`~imblearn_deepsmote.modules.MLP`; both are sized from the
+        data (``n_features``, ``n_classes``) and take ``module__*``
+        parameters such as ``module__hidden_units``. A module class or
+        instance is used as in skorch (it must return logits).
+    image_shape : tuple of int, "square" or None, default=None
+        ``(C, H, W)`` or ``(H, W)`` of the images in the rows of ``X``;
+        "square" means ``(1, s, s)`` with ``s * s`` features, which is what
+        :class:`~imblearn_deepsmote.TabularToImage` produces by default.
+    class_counts : array-like of shape (n_classes,) or dict, default=None
+        Class counts that set the margins and the DRW weights: ``None``
+        counts the ``y`` given to ``fit``; an array is aligned with the
+        sorted labels; a dict maps every label to its count.
+    mamix_ratio : float, default=-0.25
+        Exponent of the class counts in the MAMix pivot; ``0`` is Mixup.
+    alpha : float, default=1.0
+        Parameter of the Beta distribution of ``lam`` (1 is uniform).
+    drw : bool, default=True
+        Whether to add the :class:`DeferredReweighting` callback (named
+        ``"drw"``).
+    drw_start : int or float, default=0.8
+        First re-weighted epoch (0-based int) or fraction of ``max_epochs``.
+    drw_beta : float, default=0.9999
+        ``beta`` of the class-balanced DRW weights.
+    random_state : int, RandomState instance or None, default=None
+        An int makes training reproducible (initialisation, shuffling,
+        ``lam`` and permutations, dropout) without changing torch's global
+        random state; ``None`` draws from torch's global generator, as plain
+        skorch does.
+    device : str or torch.device, default="auto"
+        ``"auto"`` trains on CUDA when available, else on the CPU; or
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"``. The parameter keeps its value;
+        the resolved device is ``device_`` (and what skorch reads as
+        ``net.device``).
+    criterion : torch criterion class, default=MAMixLoss
+        Must accept ``(logits, target, partner_target=..., lam=...)``;
+        ``class_counts`` and ``ratio`` are filled in for ``MAMixLoss``.
+    optimizer : torch optimizer class, default=torch.optim.Adam
+    lr : float, default=1e-3
+    max_epochs : int, default=100
+    batch_size : int, default=128
+    train_split : callable or None, default=None
+        No internal validation split by default: a split of resampled data
+        holds synthetic rows and tiny classes. If one is set, the default
+        callback ``valid_bacc`` logs the validation balanced accuracy.
+    iterator_train__shuffle : bool, default=True
+        Shuffling matters: samplers append synthetic rows class by class.
+    verbose : int, default=0
+    **kwargs
+        Other skorch parameters (``callbacks``, ``warm_start``,
+        ``module__*``, ``optimizer__*``, ``iterator_train__*``, ...);
+        ``classes`` lists all labels when ``y`` may lack some.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, sorted.
+    class_counts_ : ndarray of shape (n_classes,)
+        The class counts used for the margins and the DRW weights.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+    device_ : torch.device
+        The device trained on.
+    module_, criterion_, optimizer_, history_, callbacks_
+        As in skorch.
+
+    Notes
+    -----
+    skorch callbacks see the targets encoded as ``0 .. n_classes - 1`` (the
+    positions in ``classes_``); a scoring callable for them should compare
+    with ``net.predict_proba(X).argmax(axis=1)``, not ``net.predict(X)``.
+    With ``use_caching``, scores on the training set use the *mixed*
+    batches.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from imblearn_deepsmote import MAMixClassifier
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> clf = MAMixClassifier(max_epochs=5, random_state=0, device="cpu").fit(X, y)
+    >>> clf.classes_, clf.class_counts_
+    (array([0, 1]), array([179.,  21.]))
+    >>> clf.predict_proba(X[:3]).sum(axis=1)
+    array([1., 1., 1.])
+    >>> [bool(drw) for drw in clf.history[:, "drw"]]
+    [False, False, False, False, True]
+    """
+
+    def __init__(
+        self,
+        module: str | type[nn.Module] | nn.Module = "auto",
+        *,
+        image_shape: Sequence[int] | None = None,
+        class_counts: Sequence[float] | np.ndarray | Mapping[Any, float] | None = None,
+        mamix_ratio: float = -0.25,
+        alpha: float = 1.0,
+        drw: bool = True,
+        drw_start: int | float = 0.8,
+        drw_beta: float = 0.9999,
+        random_state: int | np.random.RandomState | None = None,
+        device: str | torch.device = "auto",
+        criterion: type[nn.Module] | nn.Module = MAMixLoss,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        lr: float = 1e-3,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        train_split=None,
+        iterator_train__shuffle: bool = True,
+        verbose: int = 0,
+        **kwargs,
+    ) -> None:
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            verbose=verbose,
+            device=device,
+            **kwargs,
+        )
+        self.image_shape = image_shape
+        self.class_counts = class_counts
+        self.mamix_ratio = mamix_ratio
+        self.alpha = alpha
+        self.drw = drw
+        self.drw_start = drw_start
+        self.drw_beta = drw_beta
+        self.random_state = random_state
+        self.iterator_train__shuffle = iterator_train__shuffle
+
+    # ------------------------------------------------------------------ #
+    # device: the parameter stays as given; skorch reads the resolved one #
+    # ------------------------------------------------------------------ #
+    @property
+    def device(self) -> str | torch.device | None:
+        """The device skorch computes on: ``"auto"`` resolved."""
+        device = self.__dict__.get("device")
+        if isinstance(device, str) and device == "auto":
+            resolved = self.__dict__.get("device_")
+            return str(resolved if resolved is not None else resolve_device("auto"))
+        return device
+
+    @device.setter
+    def device(self, value: str | torch.device | None) -> None:
+        self.__dict__["device"] = value
+
+    def _get_param_names(self) -> list[str]:
+        # skorch lists its private ``_params_to_validate`` as a parameter
+        return [name for name in super()._get_param_names() if not name.startswith("_")]
+
+    def get_params(self, deep: bool = True, **kwargs) -> dict[str, Any]:
+        params = super().get_params(deep=deep, **kwargs)
+        params["device"] = self.__dict__.get("device")
+        return params
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        device = state.get("device")
+        if isinstance(device, str) and device == "auto":
+            resolved = resolve_device("auto")
+            super().__setstate__({**state, "device": resolved})
+            self.__dict__["device"] = "auto"
+            if "device_" in state:
+                self.__dict__["device_"] = resolved
+            return
+        super().__setstate__(state)
+        if "device_" in state and self.__dict__.get("device") is not None:
+            # skorch maps a CUDA net to the CPU when CUDA is missing
+            self.__dict__["device_"] = torch.device(self.__dict__["device"])
+
+    def load_params(self, *args, **kwargs) -> None:
+        device = self.__dict__.get("device")
+        try:
+            super().load_params(*args, **kwargs)
+        finally:
+            if isinstance(device, str) and device == "auto":
+                self.__dict__["device"] = device
+
+    # ------------------------------------------------------------------ #
+    # initialisation                                                      #
+    # ------------------------------------------------------------------ #
+    @property
+    def _default_callbacks(self) -> list[tuple[str, Callback]]:
+        callbacks = [
+            (name, callback)
+            for name, callback in super()._default_callbacks
+            if name != "valid_acc"
+        ]
+        callbacks.insert(
+            -1,
+            (
+                "valid_bacc",
+                EpochScoring(
+                    _balanced_accuracy_of_codes,
+                    name="valid_bacc",
+                    lower_is_better=False,
+                ),
+            ),
+        )
+        if isinstance(self.drw, (bool, np.bool_)) and self.drw:  # validated in fit
+            drw = DeferredReweighting(start=self.drw_start, beta=self.drw_beta)
+            callbacks.insert(1, ("drw", drw))
+        return callbacks
+
+    def _next_seed(self) -> int:
+        return int(self.rng_.integers(_SEED_BOUND))
+
+    def initialize(self) -> MAMixClassifier:
+        """Resolve the device, seed the random streams and build the net."""
+        self.device_ = resolve_device(self.__dict__.get("device"))
+        if self.random_state is None:
+            seed = int(torch.randint(_SEED_BOUND, ()).item())  # torch's global RNG
+        else:
+            seed = draw_seed(self.random_state)
+        self.rng_ = np.random.default_rng(seed)
+        self.shuffle_generator_ = torch_generator(self._next_seed())
+        super().initialize()
+        return self
+
+    def initialize_module(self) -> MAMixClassifier:
+        """Build ``module_``: the default network when ``module="auto"``."""
+        kwargs = self.get_params_for("module")
+        module = self.module
+        if isinstance(module, str):
+            if module != "auto":
+                raise ValueError(
+                    f"module must be 'auto' or a torch module; got {module!r}."
+                )
+            module, kwargs = self._auto_module(kwargs)
+        if hasattr(self, "rng_"):
+            with seeded_torch(self._next_seed(), self.device_):
+                self.module_ = self.initialized_instance(module, kwargs)
+        else:
+            self.module_ = self.initialized_instance(module, kwargs)
+        return self
+
+    def _auto_module(
+        self, kwargs: dict[str, Any]
+    ) -> tuple[type[nn.Module], dict[str, Any]]:
+        image_shape = self.__dict__.get("image_shape_", self.image_shape)
+        if isinstance(image_shape, str):  # "square" is resolved by fit
+            module, defaults = SmallCNN, {"image_shape": None}
+        elif image_shape is not None:
+            module, defaults = SmallCNN, {"image_shape": image_shape}
+        else:
+            module, defaults = (
+                MLP,
+                {"n_features": getattr(self, "n_features_in_", None)},
+            )
+        classes = self.__dict__.get("classes_inferred_")
+        defaults["n_classes"] = None if classes is None else len(classes)
+        kwargs = {**defaults, **kwargs}
+        missing = [
+            key for key, value in kwargs.items() if value is None and key in defaults
+        ]
+        if missing:
+            raise ValueError(
+                "module='auto' is sized from the data: call fit(X, y) or pass "
+                + ", ".join(f"module__{key}" for key in missing)
+                + "."
+            )
+        return module, kwargs
+
+    def initialize_criterion(self) -> MAMixClassifier:
+        """Build ``criterion_``; ``MAMixLoss`` gets the class counts and ratio."""
+        kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        if isinstance(criterion, type) and issubclass(criterion, MAMixLoss):
+            defaults = {
+                "class_counts": getattr(self, "class_counts_", None),
+                "ratio": self.mamix_ratio,
+            }
+            kwargs = {**defaults, **kwargs}
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        return self
+
+    def get_iterator(self, dataset, training: bool = False):
+        """A data loader; training shuffles with the net's own generator."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        iterator = self.iterator_train if training else self.iterator_valid
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        if (
+            training
+            and kwargs.get("shuffle")
+            and "generator" not in kwargs
+            and "sampler" not in kwargs
+            and isinstance(iterator, type)
+            and issubclass(iterator, DataLoader)
+            and getattr(self, "shuffle_generator_", None) is not None
+        ):
+            kwargs["generator"] = self.shuffle_generator_
+        return iterator(dataset, **kwargs)
+
+    # ------------------------------------------------------------------ #
+    # data                                                                #
+    # ------------------------------------------------------------------ #
+    @property
+    def classes_(self) -> np.ndarray:
+        try:
+            return self.__dict__["classes_inferred_"]
+        except KeyError:
+            raise AttributeError(
+                f"{type(self).__name__} has no classes_ before it is fitted."
+            ) from None
+
+    def check_data(self, X, y) -> None:
+        """Data are validated in ``fit`` and ``partial_fit``; nothing to do."""
+
+    def _check_hyperparameters(self) -> None:
+        if not isinstance(self.drw, (bool, np.bool_)):
+            raise ValueError(f"drw must be True or False; got {self.drw!r}.")
+        if not (isinstance(self.alpha, numbers.Real) and self.alpha > 0):
+            raise ValueError(f"alpha must be a positive number; got {self.alpha!r}.")
+        if not (
+            isinstance(self.mamix_ratio, numbers.Real) and np.isfinite(self.mamix_ratio)
+        ):
+            raise ValueError(
+                f"mamix_ratio must be a finite number; got {self.mamix_ratio!r}."
+            )
+        if self.drw:
+            drw_start_epoch(self.drw_start, self.max_epochs)
+            if not (isinstance(self.drw_beta, numbers.Real) and 0 <= self.drw_beta < 1):
+                raise ValueError(f"drw_beta must be in [0, 1); got {self.drw_beta!r}.")
+        self.image_shape_ = resolve_image_shape(
+            self.image_shape, self.n_features_in_, min_side=1
+        )
+
+    def _resolve_class_counts(self, codes: np.ndarray) -> np.ndarray:
+        classes = self.classes_
+        given = self.class_counts
+        if given is None:
+            # labels declared via `classes` but absent from y count as 1
+            return np.maximum(np.bincount(codes, minlength=len(classes)), 1).astype(
+                float
+            )
+        if isinstance(given, Mapping):
+            labels = classes.tolist()
+            missing = [label for label in labels if label not in given]
+            extra = [key for key in given if key not in set(labels)]
+            if missing or extra:
+                raise ValueError(
+                    "class_counts must have exactly one entry per class; missing "
+                    f"{missing}, unknown {extra}."
+                )
+            counts = np.array([given[label] for label in labels], dtype=float)
+        else:
+            counts = np.asarray(given, dtype=float)
+            if counts.shape != classes.shape:
+                raise ValueError(
+                    f"class_counts has shape {counts.shape}; expected one count per "
+                    f"class {classes.shape}, in the order of classes_."
+                )
+        if not np.all(np.isfinite(counts)) or np.any(counts <= 0):
+            raise ValueError(f"class_counts must be positive; got {counts}.")
+        return counts
+
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        classes = self.classes_
+        codes = np.searchsorted(classes, y)
+        known = (codes < len(classes)) & (
+            classes[np.minimum(codes, len(classes) - 1)] == y
+        )
+        if not np.all(known):
+            raise ValueError(
+                f"y contains labels unknown to the classifier: {np.unique(y[~known])}; "
+                f"classes_ is {classes}."
+            )
+        return codes.astype(np.int64)
+
+    def _validate_training_data(self, X, y, *, reset: bool, classes=None):
+        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+        check_classification_targets(y)
+        if reset:
+            labels = classes if classes is not None else self.classes
+            labels = np.unique(y) if labels is None else np.unique(np.asarray(labels))
+            if len(labels) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least two classes; got "
+                    f"{len(labels)} class."
+                )
+            self.classes_inferred_ = labels
+        codes = self._encode(y)
+        if reset:
+            self.class_counts_ = self._resolve_class_counts(codes)
+            self._check_hyperparameters()
+        return X, codes
+
+    def _validate_prediction_data(self, X):
+        if is_dataset(X):
+            return X
+        return validate_data(self, X, reset=False, dtype=np.float32)
+
+    # ------------------------------------------------------------------ #
+    # training                                                            #
+    # ------------------------------------------------------------------ #
+    def fit(self, X: ArrayLike, y: ArrayLike, **fit_params) -> MAMixClassifier:
+        """Initialise (unless warm-starting) and train with MAMix.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (images flattened).
+        y : array-like of shape (n_samples,)
+            Labels.
+        **fit_params
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self._fitted_on_data())
+        X, codes = self._validate_training_data(X, y, reset=reset)
+        if reset:
+            self.initialize()
+        return self._train(X, codes, "fit", **fit_params)
+
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None, **fit_params
+    ) -> MAMixClassifier:
+        """Train for ``max_epochs`` more epochs, initialising on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like, default=None
+            All labels, on the first call when ``y`` may lack some.
+        **fit_params
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        self
+        """
+        fit_params.pop("_routing_method", None)
+        reset = not self._fitted_on_data()
+        X, codes = self._validate_training_data(X, y, reset=reset, classes=classes)
+        if reset:
+            self.initialize()
+        return self._train(X, codes, "partial_fit", **fit_params)
+
+    def _fitted_on_data(self) -> bool:
+        return bool(self.initialized_) and "classes_inferred_" in self.__dict__
+
+    def _train(self, X, codes, routing_method: str, **fit_params) -> MAMixClassifier:
+        # dropout and any other randomness of the module come from a forked,
+        # seeded torch RNG: reproducible, and the global state is restored
+        with seeded_torch(self._next_seed(), self.device_):
+            super().partial_fit(X, codes, _routing_method=routing_method, **fit_params)
+        return self
+
+    def train_step_single(self, batch, **fit_params) -> dict[str, torch.Tensor]:
+        """One MAMix step: mix the batch, one forward pass, backward."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        Xi = to_tensor(Xi, device=self.device)
+        yi = to_tensor(yi, device=self.device)
+        if not isinstance(Xi, torch.Tensor):
+            raise TypeError("MAMixClassifier mixes tensor inputs only.")
+        lam = float(self.rng_.beta(self.alpha, self.alpha))
+        perm = torch.from_numpy(self.rng_.permutation(len(yi))).to(yi.device)
+        X_mixed = (1.0 - lam) * Xi + lam * Xi[perm]
+        y_pred = self.infer(X_mixed, **fit_params)
+        loss = self.get_loss(
+            y_pred, yi, X=X_mixed, training=True, partner_target=yi[perm], lam=lam
+        )
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def get_loss(
+        self,
+        y_pred: torch.Tensor,
+        y_true,
+        X=None,
+        training: bool = False,
+        *,
+        partner_target=None,
+        lam: float | None = None,
+    ) -> torch.Tensor:
+        """The criterion's loss; mixed when ``partner_target`` and ``lam`` are given."""
+        if partner_target is None and lam is None:
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        return self.criterion_(
+            y_pred,
+            to_tensor(y_true, device=self.device),
+            partner_target=to_tensor(partner_target, device=self.device),
+            lam=lam,
+        )
+
+    # ------------------------------------------------------------------ #
+    # prediction                                                          #
+    # ------------------------------------------------------------------ #
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Class probabilities (float64 rows summing to 1), unmixed.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        self.check_is_fitted()
+        proba = super().predict_proba(self._validate_prediction_data(X))
+        if self.predict_nonlinearity == "auto" and isinstance(
+            self.criterion_, nn.CrossEntropyLoss
+        ):
+            proba = proba.astype(np.float64)
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted labels (from ``classes_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        indices = np.argmax(self.predict_proba(X), axis=1)
+        return self.classes_[indices]
