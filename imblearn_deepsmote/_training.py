@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
@@ -18,6 +19,8 @@ def train_autoencoder(
     *,
     penalty: str | None,
     penalty_weight: float,
+    class_head: nn.Module | None,
+    class_loss_weight: float,
     max_epochs: int,
     batch_size: int,
     lr: float,
@@ -39,12 +42,16 @@ def train_autoencoder(
     ``tol`` for ``n_iter_no_change`` epochs (``None`` disables the check).
     """
     data = torch.from_numpy(X).to(device)
+    labels = torch.from_numpy(y_codes).to(device)
     n_samples = len(data)
     class_members = [
         torch.from_numpy(np.flatnonzero(y_codes == code)).to(device)
         for code in range(int(y_codes.max()) + 1)
     ]
-    optimizer = torch.optim.Adam(autoencoder.parameters(), lr=lr)
+    parameters = list(autoencoder.parameters())
+    if class_head is not None:
+        parameters += list(class_head.parameters())
+    optimizer = torch.optim.Adam(parameters, lr=lr)
     autoencoder.train()
     history: list[dict[str, float]] = []
     best_loss, epochs_without_improvement = np.inf, 0
@@ -59,12 +66,17 @@ def train_autoencoder(
         penalty_classes = torch.randint(
             len(class_members), (len(batches),), generator=generator
         )
-        sums = torch.zeros(2, device=device)
+        sums = torch.zeros(3, device=device)
         for batch, penalty_class in zip(batches, penalty_classes.tolist(), strict=True):
             x = data[batch]
-            reconstruction = F.mse_loss(autoencoder(x), x)
+            latent = autoencoder.encoder(x)
+            reconstruction = F.mse_loss(autoencoder.decoder(latent), x)
             loss = reconstruction
             sums[0] += reconstruction.detach() * len(batch)
+            if class_head is not None:
+                class_loss = F.cross_entropy(class_head(latent), labels[batch])
+                loss = loss + class_loss_weight * class_loss
+                sums[2] += class_loss.detach() * len(batch)
             members = class_members[penalty_class]
             if penalty is not None and len(members) > 1:
                 pick = torch.randperm(len(members), generator=generator)[:batch_size]
@@ -76,13 +88,19 @@ def train_autoencoder(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-        reconstruction_loss, penalty_loss = (sums / sum(map(len, batches))).tolist()
-        total = reconstruction_loss + penalty_weight * penalty_loss
+        losses = (sums / sum(map(len, batches))).tolist()
+        reconstruction_loss, penalty_loss, class_loss = losses
+        total = (
+            reconstruction_loss
+            + penalty_weight * penalty_loss
+            + class_loss_weight * class_loss
+        )
         history.append(
             {
                 "epoch": epoch + 1,
                 "reconstruction_loss": reconstruction_loss,
                 "penalty_loss": penalty_loss,
+                "class_loss": class_loss,
                 "loss": total,
             }
         )

@@ -25,6 +25,8 @@ from .autoencoders import AUTOENCODERS, build_autoencoder
 from .losses import PENALTY_MODES
 from .transformers import resolve_image_shape
 
+_MAX_LATENT_ROUNDS = 10
+
 
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
@@ -109,6 +111,12 @@ class DeepSMOTE(BaseOverSampler):
 
     penalty_weight : float, default=1.0
         Weight of the penalty in the training loss.
+
+    class_loss_weight : float, default=0.0
+        Weight of an auxiliary cross-entropy loss from a linear classifier
+        on the latent code, which shapes the latent space by the labels so
+        that a point's nearest same-class neighbours, and the segment between
+        them, stay inside its class. ``0`` trains the plain DeepSMOTE loss.
 
     tol : float, default=1e-3
         Relative improvement of the epoch loss that counts as progress.
@@ -200,6 +208,7 @@ class DeepSMOTE(BaseOverSampler):
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "penalty": [StrOptions(set(PENALTY_MODES)), None],
         "penalty_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "class_loss_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "device": [str, torch.device],
@@ -221,6 +230,7 @@ class DeepSMOTE(BaseOverSampler):
         lr=1e-3,
         penalty="paper",
         penalty_weight=1.0,
+        class_loss_weight=0.0,
         tol=1e-3,
         n_iter_no_change=5,
         device="auto",
@@ -238,6 +248,7 @@ class DeepSMOTE(BaseOverSampler):
         self.lr = lr
         self.penalty = penalty
         self.penalty_weight = penalty_weight
+        self.class_loss_weight = class_loss_weight
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.device = device
@@ -276,17 +287,25 @@ class DeepSMOTE(BaseOverSampler):
         self._scaler = MinMaxScaler((-1, 1)) if image_shape else StandardScaler()
         X_scaled = self._scaler.fit_transform(X)
         self._feature_min, self._feature_max = X.min(axis=0), X.max(axis=0)
+        y_codes = LabelEncoder().fit_transform(y)
         with seeded_torch(seed, self.device_):
             self.autoencoder_ = build_autoencoder(
                 self.autoencoder, self.input_shape_, self.latent_dim_
             ).to(self.device_)
-        y_codes = LabelEncoder().fit_transform(y)
+            class_head = None
+            if self.class_loss_weight > 0:
+                n_classes = int(y_codes.max()) + 1
+                class_head = torch.nn.Linear(self.latent_dim_, n_classes).to(
+                    self.device_
+                )
         self.history_ = train_autoencoder(
             self.autoencoder_,
             self._as_model_input(X_scaled),
             y_codes,
             penalty=self.penalty,
             penalty_weight=self.penalty_weight,
+            class_head=class_head,
+            class_loss_weight=self.class_loss_weight,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             lr=self.lr,
@@ -323,16 +342,46 @@ class DeepSMOTE(BaseOverSampler):
         return self.latent_sampler
 
     def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
-        """Draw ``n_new`` latent points of class ``label`` with the latent sampler."""
+        """Draw exactly ``n_new`` latent points of class ``label``.
+
+        SMOTE-like samplers make exactly the number asked for. Samplers whose
+        count is approximate (ADASYN and KMeansSMOTE round per sample or per
+        cluster, and ADASYN makes nothing for tiny requests) are asked for at
+        least a class's worth per round, until there are enough; a random
+        subset, in drawing order, is kept.
+        """
         latent, y = self.latent_codes_, self._y_fit
         n_class = int(np.sum(y == label))
-        sampler = clone(self.latent_sampler_).set_params(
-            sampling_strategy={label: n_class + n_new},
-            random_state=random_state.randint(np.iinfo(np.int32).max),
-        )
+        sampler = clone(self.latent_sampler_).set_params(sampling_strategy={})
         _clip_neighbors(sampler, n_class, label)
-        latent_resampled, _ = sampler.fit_resample(latent, y)
-        return np.asarray(latent_resampled[len(latent) :], dtype=np.float32)
+        drawn, n_drawn = [], 0
+        for round_ in range(_MAX_LATENT_ROUNDS):
+            # the first round asks for exactly n_new; top-ups ask for enough
+            request = n_new if round_ == 0 else max(n_new - n_drawn, n_class)
+            sampler.set_params(
+                sampling_strategy={label: n_class + request},
+                random_state=random_state.randint(np.iinfo(np.int32).max),
+            )
+            try:
+                latent_resampled, _ = sampler.fit_resample(latent, y)
+            except ValueError as exc:  # ADASYN rounds small requests to nothing
+                if "No samples will be generated" not in str(exc):
+                    raise
+                continue
+            drawn.append(latent_resampled[len(latent) :])
+            n_drawn += len(drawn[-1])
+            if n_drawn >= n_new:
+                break
+        else:
+            raise RuntimeError(
+                f"The latent sampler {type(sampler).__name__} made {n_drawn} of the "
+                f"{n_new} samples asked for class {_python(label)!r} in "
+                f"{_MAX_LATENT_ROUNDS} rounds."
+            )
+        new = np.concatenate(drawn).astype(np.float32, copy=False)
+        if len(new) > n_new:
+            new = new[np.sort(random_state.choice(len(new), n_new, replace=False))]
+        return new
 
     def _as_model_input(self, X_scaled: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(X_scaled, dtype=np.float32).reshape(
@@ -468,8 +517,18 @@ class DeepSMOTE(BaseOverSampler):
         """Pickle the autoencoder on the CPU so that it loads on any machine."""
         state = self.__dict__.copy()
         if "autoencoder_" in state and self._module_device().type != "cpu":
-            state["autoencoder_"] = copy.deepcopy(self.autoencoder_).cpu()
+            state["autoencoder_"] = _cpu_copy(self.autoencoder_)
         return state
+
+
+def _cpu_copy(module: torch.nn.Module) -> torch.nn.Module:
+    """A CPU copy of ``module``, made without a second copy on its device."""
+    memo = {
+        id(p): torch.nn.Parameter(p.detach().cpu(), requires_grad=p.requires_grad)
+        for p in module.parameters()
+    }
+    memo.update({id(b): b.cpu() for b in module.buffers()})
+    return copy.deepcopy(module, memo)
 
 
 def _clip_neighbors(sampler, n_class: int, label) -> None:

@@ -1,0 +1,201 @@
+"""Any imbalanced-learn over-sampler can work in DeepSMOTE's latent space."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from imblearn.over_sampling import (
+    ADASYN,
+    SMOTE,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    KMeansSMOTE,
+    RandomOverSampler,
+)
+from sklearn.base import clone
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_classification
+from torch import nn
+
+from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote.autoencoders import Autoencoder
+
+TARGET = 91  # size of the majority class of `data`
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny networks train as fast on one thread, and immune to busy CPUs."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Three overlapping classes of 91, 37 and 22 rows, so borderlines exist."""
+    X, y = make_classification(
+        n_samples=150,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.6, 0.25, 0.15],
+        class_sep=0.8,
+        random_state=0,
+    )
+    assert Counter(y.tolist()) == {0: TARGET, 1: 37, 2: 22}
+    return X, y
+
+
+def tiny(**params):
+    defaults = {"max_epochs": 2, "random_state": 0, "device": "cpu"}
+    return DeepSMOTE(**{**defaults, **params})
+
+
+# (latent sampler, whether it hits the requested counts exactly). ADASYN and
+# KMeansSMOTE only approximate them, as they do in the input space: ADASYN
+# rounds a per-sample share, KMeansSMOTE rounds up a per-cluster share.
+LATENT_SAMPLERS = {
+    "BorderlineSMOTE": (BorderlineSMOTE(k_neighbors=3, m_neighbors=6), True),
+    "SVMSMOTE": (SVMSMOTE(k_neighbors=3, m_neighbors=6), True),
+    "RandomOverSampler-shrinkage": (RandomOverSampler(shrinkage=0.5), True),
+    "ADASYN": (ADASYN(n_neighbors=3), False),
+    "KMeansSMOTE": (
+        KMeansSMOTE(
+            k_neighbors=2,
+            cluster_balance_threshold=0.0,
+            kmeans_estimator=KMeans(n_clusters=2, n_init=1, random_state=0),
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("latent_sampler", "exact"),
+    LATENT_SAMPLERS.values(),
+    ids=LATENT_SAMPLERS.keys(),
+)
+def test_latent_sampler_balances_keeps_originals_and_is_reproducible(
+    data, latent_sampler, exact
+):
+    X, y = data
+    params_before = latent_sampler.get_params()
+    sampler = tiny(latent_sampler=latent_sampler)
+    X_res, y_res = sampler.fit_resample(X, y)
+
+    counts = Counter(y_res.tolist())
+    assert counts[0] == TARGET
+    for label in (1, 2):
+        if exact:
+            assert counts[label] == TARGET
+        else:
+            assert abs(counts[label] - TARGET) <= 0.1 * TARGET
+    assert np.array_equal(X_res[: len(X)], X) and np.array_equal(y_res[: len(y)], y)
+    synthetic = X_res[len(X) :]
+    assert np.all(np.isfinite(synthetic))
+    assert not (synthetic[:, None, :] == X[None, :, :]).all(axis=2).any()
+
+    X_again, y_again = tiny(latent_sampler=clone(latent_sampler)).fit_resample(X, y)
+    assert np.array_equal(X_again, X_res) and np.array_equal(y_again, y_res)
+    assert sampler.latent_sampler_ is latent_sampler
+    assert latent_sampler.get_params() == params_before
+
+
+def test_default_latent_sampler_is_exactly_smote_with_k_neighbors(data):
+    X, y = data
+    default = tiny(k_neighbors=3)
+    explicit = tiny(latent_sampler=SMOTE(k_neighbors=3))
+    X_default, y_default = default.fit_resample(X, y)
+    X_explicit, y_explicit = explicit.fit_resample(X, y)
+    assert np.array_equal(X_default, X_explicit)
+    assert np.array_equal(y_default, y_explicit)
+    assert isinstance(default.latent_sampler_, SMOTE)
+    assert default.latent_sampler_.k_neighbors == 3
+    assert np.array_equal(
+        default.generate(5, target_class=2, random_state=0),
+        explicit.generate(5, target_class=2, random_state=0),
+    )
+
+
+class _SmallEncoder(nn.Module):
+    def __init__(self, input_shape, latent_dim):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(), nn.Linear(int(np.prod(input_shape)), 16), nn.Tanh()
+        )
+        self.head = nn.Linear(16, latent_dim)
+
+    def forward(self, x):
+        return self.head(self.net(x))
+
+
+def small_autoencoder(input_shape, latent_dim):
+    """A user factory following ``build_autoencoder``'s contract."""
+    decoder = nn.Sequential(
+        nn.Linear(latent_dim, 16),
+        nn.Tanh(),
+        nn.Linear(16, int(np.prod(input_shape))),
+        nn.Unflatten(1, tuple(input_shape)),
+    )
+    return _SmallEncoder(input_shape, latent_dim), decoder
+
+
+@pytest.mark.parametrize(
+    ("image_shape", "input_shape"),
+    [(None, (6,)), ((8, 8), (1, 8, 8))],
+    ids=["tabular", "image"],
+)
+def test_user_autoencoder_factory_is_trained_and_resamples(image_shape, input_shape):
+    n_features = int(np.prod(input_shape))
+    X, y = make_classification(
+        n_samples=60, n_features=n_features, weights=[0.75], random_state=0
+    )
+    sampler = tiny(
+        autoencoder=small_autoencoder,
+        image_shape=image_shape,
+        latent_dim=4,
+        max_epochs=3,
+        n_iter_no_change=None,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+
+    assert isinstance(sampler.autoencoder_, Autoencoder)
+    assert isinstance(sampler.autoencoder_.encoder, _SmallEncoder)
+    assert sampler.input_shape_ == input_shape
+    assert sampler.encode(X[:3]).shape == (3, 4)
+    assert len(sampler.history_) == 3
+    assert sampler.history_[-1]["loss"] < sampler.history_[0]["loss"]
+    counts = Counter(y_res.tolist())
+    assert counts[0] == counts[1] == Counter(y.tolist())[0]
+    assert X_res.shape == (len(y_res), n_features)
+
+
+def test_verbose_prints_a_progress_bar_with_the_losses(data, capsys):
+    X, y = data
+    tiny(verbose=1, max_epochs=3, n_iter_no_change=None).fit_resample(X, y)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "DeepSMOTE" in captured.err and "3/3" in captured.err
+    assert "reconstruction=" in captured.err and "penalty=" in captured.err
+
+
+def test_verbose_zero_prints_nothing(data, capsys):
+    X, y = data
+    tiny(verbose=0).fit_resample(X, y)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("name", ["ADASYN", "KMeansSMOTE"])
+def test_generate_returns_exactly_n_samples_with_an_approximate_latent_sampler(
+    data, name
+):
+    X, y = data
+    sampler = tiny(latent_sampler=LATENT_SAMPLERS[name][0])
+    sampler.fit_resample(X, y)
+    shapes = [
+        sampler.generate(n, target_class=1, random_state=0).shape for n in (7, 50)
+    ]
+    assert shapes == [(7, X.shape[1]), (50, X.shape[1])]
