@@ -119,15 +119,21 @@ class DeepSMOTE(BaseOverSampler):
         them, stay inside its class. ``0`` trains the plain DeepSMOTE loss.
 
     tol : float, default=1e-3
-        Relative improvement of the epoch loss that counts as progress.
+        Relative improvement of the reconstruction loss that counts as
+        progress.
 
     n_iter_no_change : int or None, default=5
-        Stop once the epoch loss has not improved by ``tol`` for this many
-        epochs; ``None`` always trains ``max_epochs`` epochs.
+        Stop once the epoch's reconstruction loss has not improved by a
+        relative ``tol`` for this many epochs, so the training budget adapts
+        to the data; ``None`` always trains ``max_epochs`` epochs.
 
     device : str, default="auto"
         ``"auto"`` uses CUDA when available and the CPU otherwise; ``"cpu"``,
         ``"cuda"`` and ``"cuda:N"`` are accepted.
+
+    mixed_precision : bool, default=False
+        Train under ``torch.autocast`` with bfloat16 (for GPUs with bfloat16
+        support; on the CPU it is usually slower).
 
     verbose : int, default=0
         Show a progress bar over epochs with the current losses.
@@ -144,7 +150,8 @@ class DeepSMOTE(BaseOverSampler):
         The latent sampler as configured (before per-class settings).
 
     history_ : list of dict
-        Per-epoch ``reconstruction_loss``, ``penalty_loss`` and ``loss``.
+        Per-epoch mean ``reconstruction_loss``, ``penalty_loss``,
+        ``class_loss`` and their weighted sum ``loss``.
 
     latent_dim_ : int
         The resolved latent size.
@@ -212,6 +219,7 @@ class DeepSMOTE(BaseOverSampler):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "device": [str, torch.device],
+        "mixed_precision": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -234,6 +242,7 @@ class DeepSMOTE(BaseOverSampler):
         tol=1e-3,
         n_iter_no_change=5,
         device="auto",
+        mixed_precision=False,
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -252,6 +261,7 @@ class DeepSMOTE(BaseOverSampler):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.device = device
+        self.mixed_precision = mixed_precision
         self.verbose = verbose
 
     def _check_X_y(self, X, y):
@@ -311,6 +321,7 @@ class DeepSMOTE(BaseOverSampler):
             lr=self.lr,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
+            mixed_precision=self.mixed_precision,
             generator=torch_generator(seed),
             device=self.device_,
             verbose=self.verbose,

@@ -181,6 +181,7 @@ def test_each_penalty_mode_trains_and_is_recorded_in_history(tabular, penalty):
     )
     for h in sampler.history_:
         assert h["loss"] == pytest.approx(h["reconstruction_loss"] + h["penalty_loss"])
+        assert h["class_loss"] == 0
 
 
 def test_early_stopping_ends_training_before_max_epochs(tabular):
@@ -350,3 +351,32 @@ def test_generate_for_an_unknown_class_is_a_clear_error(tabular):
     sampler.fit_resample(*tabular)
     with pytest.raises(ValueError, match="target_class=7 has 0 training samples"):
         sampler.generate(3, target_class=7)
+
+
+def test_class_loss_weight_trains_a_latent_classifier_and_records_its_loss(tabular):
+    X, y = tabular
+    sampler = tiny(class_loss_weight=2.0, max_epochs=20, n_iter_no_change=None)
+    sampler.fit_resample(X, y)
+    class_losses = [h["class_loss"] for h in sampler.history_]
+    assert class_losses[-1] < class_losses[0]
+    for h in sampler.history_:
+        expected = h["reconstruction_loss"] + h["penalty_loss"] + 2 * h["class_loss"]
+        assert h["loss"] == pytest.approx(expected)
+
+
+def test_mixed_precision_trains_and_keeps_output_dtype():
+    X, y = images((1, 8, 8))
+    sampler = tiny(image_shape=(8, 8), mixed_precision=True)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.dtype == np.float32 and np.isfinite(X_res).all()
+    assert np.isfinite([h["loss"] for h in sampler.history_]).all()
+
+
+def test_early_stopping_watches_the_reconstruction_loss(tabular):
+    X, y = tabular
+    sampler = tiny(max_epochs=300, tol=1e-2, n_iter_no_change=3)
+    sampler.fit_resample(X, y)
+    losses = [h["reconstruction_loss"] for h in sampler.history_]
+    assert len(losses) < 300
+    best_before = min(losses[:-3])
+    assert all(loss >= best_before * (1 - 1e-2) for loss in losses[-3:])
