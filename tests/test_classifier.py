@@ -22,15 +22,6 @@ from imblearn_deepsmote import MAMixClassifier, MAMixLoss, drw_weights
 from imblearn_deepsmote.modules import MLP, SmallCNN
 
 
-@pytest.fixture(autouse=True, scope="module")
-def single_torch_thread():
-    """Tiny networks: thread start-up costs more than it saves on 2 cores."""
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def fast_classifier(**params):
     defaults = {"max_epochs": 10, "lr": 1e-2, "random_state": 0, "device": "cpu"}
     return MAMixClassifier(**{**defaults, **params})

@@ -77,15 +77,12 @@ def test_grid_search_runs_on_the_dask_workers_and_matches_a_local_run(client):
         == search.best_params_["deepsmote__latent_dim"]
     )
 
-    # Dask workers run torch on one thread: so does the local reference run.
+    # Dask workers run torch on one thread: so does the local reference run
+    # (the one_torch_thread fixture of conftest.py).
     assert set(client.run(torch.get_num_threads).values()) == {1}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        local, _, _ = make_search()
-        local.set_params(n_jobs=1).fit(X, y)
-    finally:
-        torch.set_num_threads(threads)
+    assert torch.get_num_threads() == 1
+    local, _, _ = make_search()
+    local.set_params(n_jobs=1).fit(X, y)
     for key in ("mean_test_score", "split0_test_score", "split1_test_score"):
         assert np.array_equal(results[key], local.cv_results_[key]), key
 

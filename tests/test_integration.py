@@ -21,15 +21,6 @@ from torch.utils._pytree import tree_map
 from imblearn_deepsmote import DeepSMOTE, MAMixClassifier, TabularToImage
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks train as fast on one thread, and immune to busy CPUs."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def tiny(**params):
     """A DeepSMOTE for 8 x 8 digits that trains in well under a second."""
     defaults = {

@@ -4,7 +4,6 @@ from collections import Counter
 
 import numpy as np
 import pytest
-import torch
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
@@ -22,15 +21,6 @@ from imblearn_deepsmote import DeepSMOTE
 from imblearn_deepsmote.autoencoders import Autoencoder
 
 TARGET = 91  # size of the majority class of `data`
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks train as fast on one thread, and immune to busy CPUs."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
