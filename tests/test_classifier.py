@@ -379,11 +379,22 @@ def test_drw_false_never_reweights(imbalanced_data):
     assert "drw" not in clf.history[-1]
 
 
-def test_drw_weights_follow_class_counts_given_before_resampling():
-    X, y = make_classification(n_samples=80, n_classes=2, weights=[0.5], random_state=0)
+def test_drw_weights_follow_the_fitted_y_not_the_margin_class_counts():
+    X, y = make_classification(
+        n_samples=80, n_classes=2, weights=[0.75], random_state=0
+    )
     clf = fast_classifier(max_epochs=2, drw_start=0, class_counts=[900, 100]).fit(X, y)
-    expected = drw_weights([900, 100])
+    assert_allclose(clf.class_counts_, [900, 100])
+    assert_allclose(clf.criterion_.class_counts.numpy(), [900, 100])
+    expected = drw_weights(np.bincount(y))
     assert_allclose(clf.criterion_.weight.numpy(), expected, rtol=1e-6)
+
+
+def test_drw_after_full_balancing_leaves_the_weights_uniform():
+    X, y = make_classification(n_samples=80, n_classes=2, weights=[0.5], random_state=0)
+    y = np.r_[np.zeros(40, int), np.ones(40, int)]
+    clf = fast_classifier(max_epochs=2, drw_start=0, class_counts=[900, 100]).fit(X, y)
+    assert_allclose(clf.criterion_.weight.numpy(), [1.0, 1.0], rtol=1e-6)
 
 
 def test_warm_start_continues_training_with_the_same_optimizer(imbalanced_data):
