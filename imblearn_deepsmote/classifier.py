@@ -244,7 +244,7 @@ class MAMixClassifier(NeuralNetClassifier):
         The class counts of the ``y`` given to ``fit``, used by DRW.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     device_ : torch.device
         The device trained on.

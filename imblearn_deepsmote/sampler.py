@@ -156,7 +156,7 @@ class DeepSMOTE(BaseOverSampler):
     latent_dim_ : int
         The resolved latent size.
 
-    latent_codes_ : ndarray of shape (n_samples, latent_dim_)
+    latent_codes_ : ndarray of shape (n_samples, `latent_dim_`)
         Latent codes of the training rows, reused by :meth:`generate`.
 
     input_shape_ : tuple of int
@@ -442,7 +442,7 @@ class DeepSMOTE(BaseOverSampler):
 
         Returns
         -------
-        ndarray of shape (n_samples, latent_dim_), dtype float32
+        ndarray of shape (n_samples, `latent_dim_`), dtype float32
             The latent codes.
         """
         check_is_fitted(self, "autoencoder_")
@@ -454,12 +454,12 @@ class DeepSMOTE(BaseOverSampler):
 
         Parameters
         ----------
-        latent : array-like of shape (n_samples, latent_dim_)
+        latent : array-like of shape (n_samples, `latent_dim_`)
             Latent codes, e.g. from :meth:`encode`.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features_in_)
+        ndarray of shape (n_samples, `n_features_in_`)
             Decoded rows, in the dtype of the data seen by ``fit_resample``
             and clipped to each feature's training range.
         """
@@ -491,7 +491,7 @@ class DeepSMOTE(BaseOverSampler):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features_in_)
+        ndarray of shape (n_samples, `n_features_in_`)
             New rows, in the dtype of the data seen by ``fit_resample``.
 
         Examples

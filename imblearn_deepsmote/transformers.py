@@ -159,17 +159,17 @@ class TabularToImage(TransformerMixin, BaseEstimator):
     image_shape_ : tuple of int
         ``(1, height, width)``, usable as another estimator's ``image_shape``.
 
-    feature_positions_ : ndarray of shape (n_features_in_, 2)
+    feature_positions_ : ndarray of shape (`n_features_in_`, 2)
         ``(row, column)`` of each input feature on the grid.
 
     scaler_ : MinMaxScaler or None
         The fitted per-feature scaler; ``None`` when ``scale=False``.
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during :term:`fit`. Defined only when `X`
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
 
     See Also
@@ -295,7 +295,7 @@ class TabularToImage(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, `n_features_in_`)
             The features in their original order and scale; padding is dropped.
         """
         check_is_fitted(self)
@@ -315,7 +315,7 @@ class TabularToImage(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            Only checked against the features seen during :term:`fit`.
+            Only checked against the features seen during ``fit``.
 
         Returns
         -------

@@ -1,0 +1,128 @@
+"""Schematic of DeepSMOTE for the user guide (drawn by the plot directive)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
+from sklearn.datasets import load_digits
+
+images, labels = load_digits(return_X_y=True)
+fig = plt.figure(figsize=(9, 4.6))
+canvas = fig.add_axes((0, 0, 1, 1))
+canvas.set_xlim(0, 9)
+canvas.set_ylim(0, 4.6)
+canvas.set_axis_off()
+
+BLUE, ORANGE, GREY = "#4c72b0", "#dd8452", "#555555"
+
+
+def box(x, y, w, h, text, color="#eeeeee", **kw):
+    canvas.add_patch(
+        FancyBboxPatch(
+            (x, y), w, h, boxstyle="round,pad=0.04", fc=color, ec=GREY, lw=0.8
+        )
+    )
+    canvas.text(x + w / 2, y + h / 2, text, ha="center", va="center", **kw)
+
+
+def trapezoid(x, y, w, h, text, narrowing):
+    """A layer block that narrows (encoder) or widens (decoder) to the right."""
+    left, right = (h, h * 0.45) if narrowing else (h * 0.45, h)
+    mid = y + h / 2
+    points = [
+        (x, mid - left / 2),
+        (x + w, mid - right / 2),
+        (x + w, mid + right / 2),
+        (x, mid + left / 2),
+    ]
+    canvas.add_patch(Polygon(points, closed=True, fc="#dde5f0", ec=GREY, lw=0.8))
+    canvas.text(x + w / 2, mid, text, ha="center", va="center")
+
+
+def arrow(x0, y0, x1, y1, **kw):
+    canvas.add_patch(
+        FancyArrowPatch(
+            (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10, color=GREY, **kw
+        )
+    )
+
+
+def thumbnails(x, y, digits, size=0.36):
+    for i, index in enumerate(digits):
+        ax = fig.add_axes((x / 9, (y - i * (size + 0.04)) / 4.6, size / 9, size / 4.6))
+        ax.imshow(images[index].reshape(8, 8), cmap="gray_r")
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+
+# --- 1. training -----------------------------------------------------------
+canvas.text(0.1, 4.4, "1. Train the autoencoder on all classes", weight="bold")
+thumbnails(0.25, 3.6, [0, 11, 25])
+canvas.text(0.43, 2.5, "batch x", ha="center")
+arrow(0.7, 3.3, 1.1, 3.3)
+trapezoid(1.15, 2.85, 1.0, 0.9, "encoder", narrowing=True)
+arrow(2.2, 3.3, 2.6, 3.3)
+box(2.65, 3.1, 0.45, 0.4, "z")
+arrow(3.15, 3.3, 3.55, 3.3)
+trapezoid(3.6, 2.85, 1.0, 0.9, "decoder", narrowing=False)
+arrow(4.65, 3.3, 5.05, 3.3)
+box(5.1, 3.1, 0.45, 0.4, "x̂")
+box(
+    5.9,
+    2.55,
+    3.0,
+    1.5,
+    "loss = MSE(x̂, x)\n+ penalty_weight × penalty\n\npenalty: a batch of ONE class,\n"
+    "codes shifted by one position\nbefore decoding",
+    color="#f5f5f5",
+    fontsize=8.5,
+)
+arrow(5.6, 3.3, 5.85, 3.3)
+
+# --- 2. generation ---------------------------------------------------------
+canvas.text(0.1, 2.15, "2. Generate, one minority class at a time", weight="bold")
+nines = np.flatnonzero(labels == 9)[:3]
+thumbnails(0.25, 1.35, nines)
+canvas.text(0.43, 0.25, "class c", ha="center")
+arrow(0.7, 1.05, 1.1, 1.05)
+trapezoid(1.15, 0.6, 1.0, 0.9, "encoder", narrowing=True)
+arrow(2.2, 1.05, 2.55, 1.05)
+
+# the latent space, with one SMOTE step
+latent = fig.add_axes((2.6 / 9, 0.12 / 4.6, 2.3 / 9, 1.85 / 4.6))
+rng = np.random.default_rng(3)
+majority = rng.normal((0.3, 0.65), 0.13, size=(40, 2))
+minority = np.array(
+    [[0.55, 0.42], [0.82, 0.22], [0.74, 0.45], [0.62, 0.25], [0.86, 0.38], [0.7, 0.12]]
+)
+latent.scatter(*majority.T, s=10, color=BLUE, alpha=0.35, label="other classes")
+latent.scatter(*minority.T, s=18, color=ORANGE, label="class c")
+base, neighbour = minority[0], minority[1]  # a point and one of its neighbours
+new = base + 0.6 * (neighbour - base)
+latent.plot(*np.c_[base, neighbour], color=ORANGE, lw=1, ls="--")
+latent.scatter(*new, marker="*", s=110, color="#c44e52", zorder=3, label="new code")
+latent.annotate(
+    "z̃ = z + u (z_nn − z)",
+    new,
+    (0.04, 0.06),
+    fontsize=7.5,
+    arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6},
+)
+latent.set_xticks([])
+latent.set_yticks([])
+latent.set_xlim(0, 1)
+latent.set_ylim(0, 1)
+latent.set_title("latent space: SMOTE", fontsize=8.5, pad=2)
+latent.legend(fontsize=6.5, loc="upper right", handletextpad=0.2, borderpad=0.3)
+
+arrow(4.95, 1.05, 5.35, 1.05)
+trapezoid(5.4, 0.6, 1.0, 0.9, "decoder", narrowing=False)
+arrow(6.45, 1.05, 6.85, 1.05)
+box(
+    6.9,
+    0.45,
+    2.0,
+    1.2,
+    "new rows of class c,\nappended after\nthe original X",
+    color="#f5f5f5",
+    fontsize=8.5,
+)

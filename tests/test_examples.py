@@ -1,0 +1,47 @@
+"""Run every gallery example (``examples/plot_*.py``) in quick mode.
+
+The examples are what the documentation shows; this keeps them working. Each
+script runs in this process with ``runpy`` (so the suite's warning filters
+apply), with ``IMBLEARN_DEEPSMOTE_QUICK=1`` (few epochs) and matplotlib's
+non-interactive Agg backend. torch computes on one thread meanwhile: the
+examples' networks are tiny, and on a busy machine (CI runners, parallel test
+jobs) several intra-op threads make them many times slower, not faster.
+"""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+import torch
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_*.py"))
+
+plt = pytest.importorskip("matplotlib.pyplot")
+pytest.importorskip("pandas")
+
+
+def test_examples_found():
+    assert len(EXAMPLES) >= 7, [path.name for path in EXAMPLES]
+
+
+@pytest.fixture
+def one_torch_thread():
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_example_runs(path, monkeypatch, one_torch_thread):
+    monkeypatch.setenv("IMBLEARN_DEEPSMOTE_QUICK", "1")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    backend = plt.get_backend()
+    plt.switch_backend("Agg")
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    finally:
+        plt.close("all")
+        plt.switch_backend(backend)
