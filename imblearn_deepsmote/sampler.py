@@ -297,7 +297,23 @@ class DeepSMOTE(BaseOverSampler):
         self._scaler = MinMaxScaler((-1, 1)) if image_shape else StandardScaler()
         X_scaled = self._scaler.fit_transform(X)
         self._feature_min, self._feature_max = X.min(axis=0), X.max(axis=0)
-        y_codes = LabelEncoder().fit_transform(y)
+        self._fit_autoencoder(X_scaled, LabelEncoder().fit_transform(y), seed)
+        self.latent_codes_, self._y_fit = self._encode_scaled(X_scaled), y
+        new_latent, new_labels = [], []
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new > 0:
+                new_latent.append(self._sample_latent(label, n_new, random_state))
+                new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
+        new_latent = np.concatenate(
+            [np.empty((0, self.latent_dim_), np.float32), *new_latent]
+        )
+        X_resampled = np.empty((len(X) + len(new_latent), X.shape[1]), dtype=X.dtype)
+        X_resampled[: len(X)] = X
+        self._decode_into(new_latent, X_resampled[len(X) :])
+        return X_resampled, np.concatenate([y, *new_labels])
+
+    def _fit_autoencoder(self, X_scaled, y_codes, seed) -> None:
+        """Build and train ``autoencoder_`` (and its latent class head, if any)."""
         with seeded_torch(seed, self.device_):
             self.autoencoder_ = build_autoencoder(
                 self.autoencoder, self.input_shape_, self.latent_dim_
@@ -305,9 +321,8 @@ class DeepSMOTE(BaseOverSampler):
             class_head = None
             if self.class_loss_weight > 0:
                 n_classes = int(y_codes.max()) + 1
-                class_head = torch.nn.Linear(self.latent_dim_, n_classes).to(
-                    self.device_
-                )
+                class_head = torch.nn.Linear(self.latent_dim_, n_classes)
+                class_head = class_head.to(self.device_)
         self.history_ = train_autoencoder(
             self.autoencoder_,
             self._as_model_input(X_scaled),
@@ -326,19 +341,6 @@ class DeepSMOTE(BaseOverSampler):
             device=self.device_,
             verbose=self.verbose,
         )
-        self.latent_codes_, self._y_fit = self._encode_scaled(X_scaled), y
-        new_latent, new_labels = [], []
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new > 0:
-                new_latent.append(self._sample_latent(label, n_new, random_state))
-                new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
-        new_latent = np.concatenate(
-            [np.empty((0, self.latent_dim_), np.float32), *new_latent]
-        )
-        X_resampled = np.empty((len(X) + len(new_latent), X.shape[1]), dtype=X.dtype)
-        X_resampled[: len(X)] = X
-        self._decode_into(new_latent, X_resampled[len(X) :])
-        return X_resampled, np.concatenate([y, *new_labels])
 
     def _resolve_latent_dim(self) -> int:
         if self.latent_dim != "auto":
