@@ -139,10 +139,11 @@ def test_bench_cost_quick(tmp_path):
     header, rows = table_rows(stdout, "Autoencoder training throughput")
     assert header[:5] == ["autoencoder", "weights", "latent", "device", "images/s"]
     assert [row[0] for row in rows if row[3] == "cpu"] == [
-        "ConvAutoencoder (default)",
-        "PaperAutoencoder",
+        "ConvAutoencoder (default), penalty=None",
+        "ConvAutoencoder (default), penalty=paper",
+        "PaperAutoencoder, penalty=paper",
     ]
-    assert rows[1][1] == "13.09M"
+    assert rows[2][1] == "13.09M"
     for row in rows:
         assert float(row[4]) > 0
     for title in ("fit_resample cost vs rows", "fit_resample cost vs generated"):
