@@ -71,8 +71,9 @@ box(
     2.55,
     3.0,
     1.5,
-    "loss = MSE(x̂, x)\n+ penalty_weight × penalty\n\npenalty: a batch of ONE class,\n"
-    "codes shifted by one position\nbefore decoding",
+    "loss = MSE(x̂, x)\n[+ penalty_weight × penalty]\n\n"
+    "optional penalty: a batch of ONE\n"
+    "class, codes shifted by one\nposition before decoding",
     color="#f5f5f5",
     fontsize=8.5,
 )
