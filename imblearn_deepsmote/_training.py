@@ -54,7 +54,8 @@ def train_autoencoder(
     ]
     modules = nn.ModuleList([autoencoder] + ([class_head] if class_head else []))
     optimizer = torch.optim.Adam(modules.parameters(), lr=lr)
-    weights = torch.tensor([1.0, penalty_weight, class_loss_weight], device=device)
+    loss_weights = (1.0, penalty_weight, class_loss_weight)  # in LOSS_NAMES order
+    weights = torch.tensor(loss_weights, device=device)
     modules.train()
     history: list[dict[str, float]] = []
     best, stalled = np.inf, 0
@@ -66,6 +67,7 @@ def train_autoencoder(
         batches = list(order.split(batch_size))
         if len(batches) > 1 and len(batches[-1]) == 1:
             batches.pop()  # batch norm cannot train on a single sample
+        n_trained = sum(len(batch) for batch in batches)
         penalty_classes = torch.randint(
             len(class_members), (len(batches),), generator=generator
         ).tolist()
@@ -89,10 +91,8 @@ def train_autoencoder(
             (losses @ weights).backward()
             optimizer.step()
             sums += losses.detach().float() * len(batch)
-        record = dict(
-            zip(LOSS_NAMES, (sums / len(torch.cat(batches))).tolist(), strict=True)
-        )
-        record["loss"] = float(np.dot(list(record.values()), weights.tolist()))
+        record = dict(zip(LOSS_NAMES, (sums / n_trained).tolist(), strict=True))
+        record["loss"] = float(np.dot(list(record.values()), loss_weights))
         history.append({"epoch": epoch + 1, **record})
         epochs.set_postfix(
             reconstruction=f"{record['reconstruction_loss']:.4f}",
