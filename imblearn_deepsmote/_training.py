@@ -49,7 +49,7 @@ def train_autoencoder(
     data = torch.from_numpy(X).to(device)
     labels = torch.from_numpy(y_codes).to(device)
     class_members = [
-        torch.from_numpy(np.flatnonzero(y_codes == code)).to(device)
+        torch.from_numpy(np.flatnonzero(y_codes == code))
         for code in range(int(y_codes.max()) + 1)
     ]
     modules = nn.ModuleList([autoencoder] + ([class_head] if class_head else []))
@@ -68,23 +68,18 @@ def train_autoencoder(
         if len(batches) > 1 and len(batches[-1]) == 1:
             batches.pop()  # batch norm cannot train on a single sample
         n_trained = sum(len(batch) for batch in batches)
-        penalty_classes = torch.randint(
-            len(class_members), (len(batches),), generator=generator
-        ).tolist()
+        penalty_batches = _penalty_batches(
+            class_members, len(batches), batch_size, generator, device, penalty
+        )
         sums = torch.zeros(3, device=device)
-        for batch, penalty_class in zip(batches, penalty_classes, strict=True):
-            members = class_members[penalty_class]
-            penalty_batch = None
-            if penalty is not None and len(members) > 1:
-                pick = torch.randperm(len(members), generator=generator)[:batch_size]
-                penalty_batch = data[members[pick.to(device)]]
+        for batch, penalty_batch in zip(batches, penalty_batches, strict=True):
             with torch.autocast(device.type, torch.bfloat16, enabled=mixed_precision):
                 losses = _batch_losses(
                     autoencoder,
                     class_head,
                     data[batch],
                     labels[batch],
-                    penalty_batch,
+                    None if penalty_batch is None else data[penalty_batch],
                     penalty,
                 )
             optimizer.zero_grad(set_to_none=True)
@@ -107,6 +102,35 @@ def train_autoencoder(
                     break
     modules.eval()
     return history
+
+
+def _penalty_batches(
+    class_members: list[torch.Tensor],
+    n_batches: int,
+    batch_size: int,
+    generator: torch.Generator,
+    device: torch.device,
+    penalty: str | None,
+) -> list[torch.Tensor | None]:
+    """One epoch's penalty batches, as row indices on ``device``.
+
+    Each is up to ``batch_size`` samples, without replacement, of a class drawn
+    uniformly; ``None`` without a penalty or for a single-sample class. The
+    indices are drawn on the host and moved to ``device`` in one copy.
+    """
+    penalty_classes = torch.randint(
+        len(class_members), (n_batches,), generator=generator
+    ).tolist()
+    if penalty is None:
+        return [None] * n_batches
+    picks = [
+        members[torch.randperm(len(members), generator=generator)[:batch_size]]
+        if len(members) > 1
+        else members[:0]
+        for members in (class_members[code] for code in penalty_classes)
+    ]
+    on_device = torch.cat(picks).to(device).split([len(pick) for pick in picks])
+    return [pick if len(pick) else None for pick in on_device]
 
 
 def _batch_losses(
