@@ -19,6 +19,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from imblearn.datasets import make_imbalance
 from imblearn.pipeline import Pipeline
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
@@ -43,11 +44,9 @@ MAX_EPOCHS = 5 if QUICK else 20
 n_classes = 5 if QUICK else 10
 X_all, y_all = load_digits(n_class=n_classes, return_X_y=True)
 counts = np.geomspace(100, 12, num=n_classes).round().astype(int)
-rng = np.random.default_rng(0)
-keep = np.concatenate(
-    [rng.choice(np.flatnonzero(y_all == digit), n) for digit, n in enumerate(counts)]
+X, y = make_imbalance(
+    X_all, y_all, sampling_strategy=dict(enumerate(counts)), random_state=0
 )
-X, y = X_all[keep], y_all[keep]
 print("class counts:", np.bincount(y).tolist())
 
 # %%

@@ -18,6 +18,7 @@ from collections import Counter
 
 import matplotlib.pyplot as plt
 import numpy as np
+from imblearn.datasets import make_imbalance
 from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import DeepSMOTE
@@ -39,11 +40,9 @@ MAX_EPOCHS = 10 if QUICK else 50
 # following digits, down to 8 of digit 9: an imbalance ratio of about 20.
 X_all, y_all = load_digits(return_X_y=True)
 counts = np.geomspace(150, 8, num=10).round().astype(int)
-rng = np.random.default_rng(0)
-keep = np.concatenate(
-    [rng.choice(np.flatnonzero(y_all == digit), n) for digit, n in enumerate(counts)]
+X, y = make_imbalance(
+    X_all, y_all, sampling_strategy=dict(enumerate(counts)), random_state=0
 )
-X, y = X_all[keep], y_all[keep]
 print("class counts:", sorted(Counter(y.tolist()).items()))
 
 # %%

@@ -16,6 +16,7 @@ import os
 
 import matplotlib.pyplot as plt
 import numpy as np
+from imblearn.datasets import make_imbalance
 from imblearn.over_sampling import SMOTE
 from sklearn.datasets import load_digits
 
@@ -35,14 +36,12 @@ MAX_EPOCHS = 20 if QUICK else 100
 # 150 images of each of the digits 0, 1 and 2, and only 15 of each of the
 # digits 3 to 6.
 X_all, y_all = load_digits(n_class=7, return_X_y=True)
-rng = np.random.default_rng(0)
-keep = np.concatenate(
-    [
-        rng.choice(np.flatnonzero(y_all == digit), 150 if digit < 3 else 15)
-        for digit in range(7)
-    ]
+X, y = make_imbalance(
+    X_all,
+    y_all,
+    sampling_strategy={digit: 150 if digit < 3 else 15 for digit in range(7)},
+    random_state=0,
 )
-X, y = X_all[keep], y_all[keep]
 
 # %%
 # Three samplers

@@ -17,6 +17,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from imblearn.datasets import make_imbalance
 from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import DeepSMOTE, plot_history
@@ -41,11 +42,9 @@ MAX_EPOCHS = 10 if QUICK else 40
 # alone. ``n_iter_no_change=None`` trains all ``max_epochs`` epochs.
 X_all, y_all = load_digits(return_X_y=True)
 counts = np.geomspace(150, 8, num=10).round().astype(int)
-rng = np.random.default_rng(0)
-keep = np.concatenate(
-    [rng.choice(np.flatnonzero(y_all == digit), n) for digit, n in enumerate(counts)]
+X, y = make_imbalance(
+    X_all, y_all, sampling_strategy=dict(enumerate(counts)), random_state=0
 )
-X, y = X_all[keep], y_all[keep]
 
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
 for ax, penalty in zip(axes, ["paper", "reference", None], strict=True):
