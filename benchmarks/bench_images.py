@@ -180,7 +180,7 @@ def rows_for(
     if mamix_available():
         rows += [
             Row("none", "MAMix", None),
-            Row("DeepSMOTE (penalty=paper)", "MAMix", deepsmote("paper")),
+            Row("DeepSMOTE (penalty=None)", "MAMix", deepsmote(None)),
         ]
     return rows
 
