@@ -26,6 +26,9 @@ from .losses import PENALTY_MODES
 from .transformers import resolve_image_shape
 
 _MAX_LATENT_ROUNDS = 10
+#: ``max_epochs="auto"``: rows seen in training, and the range of epochs.
+AUTO_ROWS_SEEN = 180_000
+AUTO_EPOCH_RANGE = (5, 50)
 
 
 @Substitution(
@@ -92,8 +95,12 @@ class DeepSMOTE(BaseOverSampler):
         and ``random_state`` are set by DeepSMOTE. ``None`` is
         ``SMOTE(k_neighbors=k_neighbors)``, which is DeepSMOTE.
 
-    max_epochs : int, default=50
-        Maximum number of training epochs.
+    max_epochs : int or "auto", default="auto"
+        Maximum number of training epochs. ``"auto"`` sizes the budget by the
+        number of rows ``n``: ``ceil(180_000 / n)`` epochs, at least 5 and at
+        most 50, so that small datasets train 50 epochs and larger ones see
+        about 180,000 rows in all (see :ref:`training_budget`). The resolved
+        value is `max_epochs_`.
 
     batch_size : int, default=64
         Mini-batch size for training, encoding and decoding.
@@ -131,8 +138,8 @@ class DeepSMOTE(BaseOverSampler):
 
     n_iter_no_change : int or None, default=5
         Stop once the epoch's reconstruction loss has not improved by a
-        relative ``tol`` for this many epochs, so the training budget adapts
-        to the data; ``None`` always trains ``max_epochs`` epochs.
+        relative ``tol`` for this many epochs; ``None`` always trains
+        `max_epochs_` epochs.
 
     device : str, default="auto"
         ``"auto"`` uses CUDA when available and the CPU otherwise; ``"cpu"``,
@@ -155,6 +162,9 @@ class DeepSMOTE(BaseOverSampler):
 
     latent_sampler_ : imblearn over-sampler
         The latent sampler as configured (before per-class settings).
+
+    max_epochs_ : int
+        The epoch budget of the last fit (``max_epochs``, resolved).
 
     history_ : list of dict
         Per-epoch mean ``reconstruction_loss``, ``penalty_loss``,
@@ -217,7 +227,10 @@ class DeepSMOTE(BaseOverSampler):
             StrOptions({"auto"}),
         ],
         "latent_sampler": [HasMethods(["fit_resample"]), None],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_epochs": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "penalty": [StrOptions(set(PENALTY_MODES)), None],
@@ -240,7 +253,7 @@ class DeepSMOTE(BaseOverSampler):
         autoencoder="auto",
         latent_dim="auto",
         latent_sampler=None,
-        max_epochs=50,
+        max_epochs="auto",
         batch_size=64,
         lr=1e-3,
         penalty=None,
@@ -296,6 +309,9 @@ class DeepSMOTE(BaseOverSampler):
         self.input_shape_ = image_shape or (X.shape[1],)
         self.device_ = resolve_device(self.device)
         self.latent_dim_ = self._resolve_latent_dim()
+        self.max_epochs_ = (
+            auto_epochs(len(X)) if self.max_epochs == "auto" else self.max_epochs
+        )
         self.latent_sampler_ = self._default_latent_sampler()
         self._dtype = X.dtype
 
@@ -338,7 +354,7 @@ class DeepSMOTE(BaseOverSampler):
             penalty_weight=self.penalty_weight,
             class_head=class_head,
             class_loss_weight=self.class_loss_weight,
-            max_epochs=self.max_epochs,
+            max_epochs=self.max_epochs_,
             batch_size=self.batch_size,
             lr=self.lr,
             tol=self.tol,
@@ -539,6 +555,23 @@ class DeepSMOTE(BaseOverSampler):
         if "autoencoder_" in state and self._module_device().type != "cpu":
             state["autoencoder_"] = _cpu_copy(self.autoencoder_)
         return state
+
+
+def auto_epochs(n_samples: int) -> int:
+    """The epoch budget of ``max_epochs="auto"`` for ``n_samples`` training rows.
+
+    ``ceil(AUTO_ROWS_SEEN / n_samples)`` clipped to ``AUTO_EPOCH_RANGE``: 50
+    epochs up to 3,600 rows, then about 180,000 rows seen in all, and at
+    least 5 epochs from 36,000 rows on.
+
+    Examples
+    --------
+    >>> from imblearn_deepsmote.sampler import auto_epochs
+    >>> [auto_epochs(n) for n in (300, 1_800, 9_000, 60_000)]
+    [50, 50, 20, 5]
+    """
+    low, high = AUTO_EPOCH_RANGE
+    return int(np.clip(-(-AUTO_ROWS_SEEN // n_samples), low, high))
 
 
 def _cpu_copy(module: torch.nn.Module) -> torch.nn.Module:

@@ -12,6 +12,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import SVC
 
 from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote.sampler import auto_epochs
 
 
 def tiny(**params):
@@ -189,6 +190,27 @@ def test_early_stopping_ends_training_before_max_epochs(tabular):
     sampler = tiny(max_epochs=200, tol=0.5, n_iter_no_change=2)
     sampler.fit_resample(X, y)
     assert len(sampler.history_) < 200
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "epochs"),
+    [(2, 50), (3_600, 50), (3_601, 50), (4_000, 45), (9_000, 20), (36_000, 5)]
+    + [(10**6, 5)],
+)
+def test_auto_epoch_budget_shrinks_with_the_number_of_rows(n_samples, epochs):
+    assert auto_epochs(n_samples) == epochs
+    assert auto_epochs(n_samples) * n_samples >= min(180_000, 50 * n_samples)
+
+
+def test_auto_max_epochs_is_resolved_at_fit_and_an_int_overrides_it(tabular):
+    X, y = tabular
+    sampler = tiny(max_epochs="auto", n_iter_no_change=None)
+    sampler.fit_resample(X, y)
+    assert sampler.max_epochs_ == auto_epochs(len(X)) == 50
+    assert len(sampler.history_) == 50
+    assert sampler.get_params()["max_epochs"] == "auto"
+    sampler.set_params(max_epochs=3).fit_resample(X, y)
+    assert sampler.max_epochs_ == len(sampler.history_) == 3
 
 
 def test_decoded_values_stay_inside_the_training_range():
