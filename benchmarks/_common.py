@@ -447,6 +447,26 @@ def imbalanced_split(
     return data.X[train_idx], data.y[train_idx], data.X[test_idx], data.y[test_idx]
 
 
+def ir100_task(
+    data: ImageData, majority: int, test_per_class: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """One seed's split in the paper's IR-100 profile, and a usable ``k_neighbors``.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : ndarray
+        Imbalanced training set (``PAPER_PROFILE`` scaled to ``majority``,
+        at least 4 per class) and a balanced, disjoint test set.
+    k_neighbors : int
+        ``min(5, smallest class - 1)``, for every SMOTE-like sampler.
+    """
+    counts = scaled_profile(
+        np.bincount(data.y).tolist(), test_per_class, min_count=4, majority=majority
+    )
+    split = imbalanced_split(data, counts, test_per_class, seed)
+    return (*split, min(5, min(counts) - 1))
+
+
 # --------------------------------------------------------------------------- #
 # Models and metrics                                                          #
 # --------------------------------------------------------------------------- #
