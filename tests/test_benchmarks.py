@@ -159,5 +159,68 @@ def test_bench_cost_quick(tmp_path):
         assert {row[0] for row in rows} == {"SMOTE", "DeepSMOTE"}
         assert all(not row[5].startswith("error") for row in rows), rows
     header, rows = table_rows(stdout, "Tabular fit_resample cost")
-    assert [row[0] for row in rows] == ["SMOTE", "DeepSMOTE (mlp)"]
+    assert [row[0] for row in rows] == [
+        "SMOTE",
+        "DeepSMOTE (mlp), first fit",
+        "DeepSMOTE (mlp), warm",
+    ]
     assert all(float(row[5]) > 0 for row in rows)
+    _, rows = table_rows(stdout, "fit_resample with the default training budget")
+    assert [row[0] for row in rows] == ["SMOTE", "DeepSMOTE"]
+    assert 1 <= int(rows[1][4]) <= 50  # max_epochs="auto" at 600 rows: 50
+    header, rows = table_rows(stdout, "Quality per second")
+    assert header == [
+        "method",
+        "device",
+        "rows",
+        "generated",
+        "epochs",
+        "fit s",
+        "ACSA %",
+    ]
+    assert [row[0] for row in rows if row[1] == "cpu"] == [
+        "none",
+        "SMOTE",
+        "DeepSMOTE (defaults)",
+    ]
+    assert all(0 <= float(row[6].split()[0]) <= 100 for row in rows), rows
+
+
+def test_bench_levers_quick(tmp_path):
+    stdout, written = run_script("bench_levers.py", tmp_path=tmp_path)
+    check_header(written, "bench_levers.py")
+    header, rows = table_rows(stdout, "DeepSMOTE levers")
+    assert header[:3] == ["resampling", "ACSA %", "vs defaults (paired)"]
+    assert [row[0] for row in rows] == [
+        "none",
+        "SMOTE",
+        "DeepSMOTE defaults",
+        "DeepSMOTE latent_dim=16",
+        "DeepSMOTE partial=0.5",
+        "DeepSMOTE filter=5",
+    ]
+    assert all(0 <= float(row[1].split()[0]) <= 100 for row in rows), rows
+
+
+def test_bench_budget_quick(tmp_path):
+    stdout, written = run_script("bench_budget.py", tmp_path=tmp_path)
+    check_header(written, "bench_budget.py")
+    header, rows = table_rows(stdout, "Held-out reconstruction error")
+    assert header == ["training rows", "4,500", "9,000"]
+    assert len(rows) == 3
+    for row in rows:  # more rows seen, lower held-out error
+        assert float(row[2]) < float(row[1]), row
+
+
+def test_profile_training_quick(tmp_path):
+    stdout, written = run_script("profile_training.py", tmp_path=tmp_path)
+    check_header(written, "profile_training.py")
+    _, rows = table_rows(stdout, "Profile of the default training step")
+    assert any(row[0].startswith("``aten::") for row in rows)
+    _, rows = table_rows(stdout, "Training step variants")
+    assert [row[0] for row in rows] == [
+        "eager",
+        "channels-last",
+        "bfloat16 autocast",
+    ]
+    assert rows[0][3] == "1.00x"
