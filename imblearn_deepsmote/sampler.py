@@ -414,7 +414,10 @@ class DeepSMOTE(BaseOverSampler):
             raise RuntimeError(
                 f"The latent sampler {type(sampler).__name__} made {n_drawn} of the "
                 f"{n_new} samples asked for class {_python(label)!r} in "
-                f"{_MAX_LATENT_ROUNDS} rounds."
+                f"{_MAX_LATENT_ROUNDS} rounds. Samplers that only generate near "
+                "other classes (e.g. BorderlineSMOTE, when a class has no "
+                "borderline points in the latent space) can make none; use SMOTE "
+                "(latent_sampler=None) or sampling_strategy to skip that class."
             )
         new = np.concatenate(drawn).astype(np.float32, copy=False)
         if len(new) > n_new:

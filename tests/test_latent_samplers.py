@@ -189,3 +189,19 @@ def test_generate_returns_exactly_n_samples_with_an_approximate_latent_sampler(
         sampler.generate(n, target_class=1, random_state=0).shape for n in (7, 50)
     ]
     assert shapes == [(7, X.shape[1]), (50, X.shape[1])]
+
+
+class _MakesNothing(RandomOverSampler):
+    """A latent sampler that returns its input: it never makes a sample."""
+
+    def _fit_resample(self, X, y):
+        return X, y
+
+
+def test_a_latent_sampler_that_makes_nothing_raises_a_clear_error(data):
+    X, y = data
+    with pytest.raises(
+        RuntimeError, match="made 0 of the 54 samples asked for"
+    ) as info:
+        tiny(latent_sampler=_MakesNothing()).fit_resample(X, y)
+    assert "use SMOTE (latent_sampler=None)" in str(info.value)
