@@ -447,6 +447,11 @@ def imbalanced_split(
     return data.X[train_idx], data.y[train_idx], data.X[test_idx], data.y[test_idx]
 
 
+def load_images(mnist_dir: str | Path | None) -> ImageData:
+    """MNIST from ``mnist_dir`` when given, else scikit-learn's 8 x 8 digits."""
+    return load_mnist(Path(mnist_dir)) if mnist_dir else load_digits_images()
+
+
 def ir100_task(
     data: ImageData, majority: int, test_per_class: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
@@ -519,6 +524,34 @@ def make_cnn(
         device=device,
         verbose=0,
     )
+
+
+def cnn_scores(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_test: np.ndarray,
+    y_test: np.ndarray,
+    image_shape: tuple[int, int, int],
+    *,
+    max_epochs: int,
+    seed: int,
+    device: str = "cpu",
+) -> dict[str, float]:
+    """Train :func:`make_cnn` on ``(X, y)`` (torch seeded with ``seed``) and score it.
+
+    Returns
+    -------
+    dict
+        :func:`classification_scores` on ``(X_test, y_test)``.
+    """
+    import torch
+
+    torch.manual_seed(seed)
+    cnn = make_cnn(
+        image_shape, len(np.unique(y_test)), max_epochs=max_epochs, device=device
+    )
+    cnn.fit(np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64))
+    return classification_scores(y_test, cnn.predict(X_test))
 
 
 def deepsmote_defaults(

@@ -53,12 +53,11 @@ from _common import (
     Table,
     apply_threads,
     base_parser,
-    classification_scores,
+    cnn_scores,
     deepsmote_defaults,
     ir100_task,
-    load_digits_images,
+    load_images,
     load_mnist,
-    make_cnn,
     mean_std,
     peak_rss_mib,
     report,
@@ -208,14 +207,11 @@ def quality_child(config: dict[str, Any]) -> dict[str, Any]:
     import torch
 
     seed = config["seed"]
-    if config.get("mnist_dir"):
-        data = load_mnist(Path(config["mnist_dir"]))
-    else:
-        data = load_digits_images()
+    data = load_images(config.get("mnist_dir"))
     X, y, X_test, y_test, k_neighbors = ir100_task(
         data, config["majority"], config["test_per_class"], seed
     )
-    n_train, n_classes = len(y), len(np.unique(y))
+    n_train = len(y)
     config = {**config, "image_shape": data.image_shape, "k_neighbors": k_neighbors}
     cuda = config["device"].startswith("cuda")
     seconds, epochs = 0.0, None
@@ -228,15 +224,16 @@ def quality_child(config: dict[str, Any]) -> dict[str, Any]:
         seconds = watch.seconds
         history = getattr(sampler, "history_", None)
         epochs = None if history is None else len(history)
-    torch.manual_seed(seed)
-    cnn = make_cnn(
+    scores = cnn_scores(
+        X,
+        y,
+        X_test,
+        y_test,
         data.image_shape,
-        n_classes,
         max_epochs=config["cnn_epochs"],
+        seed=seed,
         device=config["device"],
     )
-    cnn.fit(np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64))
-    scores = classification_scores(y_test, cnn.predict(X_test))
     return {
         "seconds": seconds,
         "epochs": epochs,

@@ -44,12 +44,10 @@ from _common import (
     Table,
     apply_threads,
     base_parser,
-    classification_scores,
+    cnn_scores,
     deepsmote_defaults,
     ir100_task,
-    load_digits_images,
-    load_mnist,
-    make_cnn,
+    load_images,
     mean_std,
     report,
     resolve_seeds,
@@ -124,10 +122,7 @@ def score_task(task: dict[str, Any]) -> dict[str, Any]:
 
     torch.set_num_threads(task["threads"])
     seed, lever, device = task["seed"], task["lever"], task["device"]
-    if task["mnist_dir"]:
-        data = load_mnist(Path(task["mnist_dir"]))
-    else:
-        data = load_digits_images()
+    data = load_images(task["mnist_dir"])
     X, y, X_test, y_test, k_neighbors = ir100_task(
         data, task["majority"], task["test_per_class"], seed
     )
@@ -159,15 +154,16 @@ def score_task(task: dict[str, Any]) -> dict[str, Any]:
         else:
             extra = {} if name == "defaults" else {name: value}
             X_res, y_res = DeepSMOTE(**{**params, **extra}).fit_resample(X, y)
-    torch.manual_seed(seed)
-    cnn = make_cnn(
+    scores = cnn_scores(
+        X_res,
+        y_res,
+        X_test,
+        y_test,
         data.image_shape,
-        len(np.unique(y)),
         max_epochs=task["cnn_epochs"],
+        seed=seed,
         device=device,
     )
-    cnn.fit(np.asarray(X_res, dtype=np.float32), np.asarray(y_res, dtype=np.int64))
-    scores = classification_scores(y_test, cnn.predict(X_test))
     print(
         f"[seed {seed}] {lever}: ACSA {100 * scores['ACSA']:.2f} "
         f"({watch.seconds:.1f} s resampling)",
