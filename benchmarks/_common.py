@@ -483,7 +483,7 @@ def cnn_module_class() -> type:
     It is the network that ``MAMixClassifier(module="auto")`` builds for
     images, so plain cross-entropy and MAMix rows train the same network.
     """
-    from imblearn_deepsmote.modules import SmallCNN
+    from imblearn_deepsmote.mamix import SmallCNN
 
     return SmallCNN
 

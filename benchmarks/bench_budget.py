@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
 from _common import (
     PAPER_PROFILE,
     Table,
@@ -35,49 +34,51 @@ from _common import (
     report,
     timed,
 )
+from skorch.callbacks import Callback
 
-from imblearn_deepsmote._training import _batch_losses
-from imblearn_deepsmote.autoencoders import build_autoencoder
+from imblearn_deepsmote import Autoencoder
 
 LATENT_DIM = 32
 BATCH_SIZE = 64
 MILESTONES = (45_000, 90_000, 180_000, 260_000)
 
 
-def as_images(X: np.ndarray, image_shape: tuple[int, ...]) -> torch.Tensor:
-    """Rows in ``[0, 1]`` as images on the sampler's ``[-1, 1]`` scale."""
-    return torch.from_numpy(X.reshape(-1, *image_shape) * 2 - 1)
+def as_rows(X: np.ndarray) -> np.ndarray:
+    """Rows in ``[0, 1]`` on the sampler's ``[-1, 1]`` pixel scale."""
+    return X * 2 - 1
+
+
+class HeldOutError(Callback):
+    """Record the held-out reconstruction error (``heldout_mse``) every epoch."""
+
+    def __init__(self, X_test: np.ndarray) -> None:
+        self.X_test = X_test
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        net.history.record("heldout_mse", -net.score(self.X_test))
 
 
 def heldout_curve(
-    X: torch.Tensor, X_test: torch.Tensor, epochs: int, seed: int
+    X: np.ndarray, X_test: np.ndarray, image_shape, epochs: int, seed: int
 ) -> list[tuple[int, float]]:
     """``(rows seen, held-out MSE)`` after each epoch of reconstruction training."""
-    torch.manual_seed(seed)
-    autoencoder = build_autoencoder("auto", tuple(X.shape[1:]), LATENT_DIM)
-    optimizer = torch.optim.Adam(autoencoder.parameters(), lr=1e-3)
-    generator = torch.Generator().manual_seed(seed)
-    labels = torch.zeros(len(X), dtype=torch.int64)
-    seen, curve = 0, []
-    for _ in range(epochs):
-        autoencoder.train()
-        for batch in torch.randperm(len(X), generator=generator).split(BATCH_SIZE):
-            if len(batch) < 2:
-                continue  # batch norm cannot train on one sample
-            losses = _batch_losses(
-                autoencoder, None, X[batch], labels[batch], None, None
-            )
-            optimizer.zero_grad(set_to_none=True)
-            losses.sum().backward()
-            optimizer.step()
-            seen += len(batch)
-        autoencoder.eval()
-        with torch.no_grad():
-            error = _batch_losses(autoencoder, None, X_test, labels[:0], None, None)[
-                0
-            ].item()
-        curve.append((seen, error))
-    return curve
+    autoencoder = Autoencoder(
+        image_shape=image_shape,
+        latent_dim=LATENT_DIM,
+        batch_size=BATCH_SIZE,
+        scaler=None,  # rows are already on the [-1, 1] scale, train and test alike
+        max_epochs=epochs,
+        n_iter_no_change=None,
+        random_state=seed,
+        device="cpu",
+        n_threads=None,
+        callbacks=[("heldout", HeldOutError(X_test))],
+    ).fit(X)
+    history = autoencoder.history_
+    seen = np.cumsum(
+        [sum(history[i, "batches", :, "train_batch_size"]) for i in range(len(history))]
+    )
+    return list(zip(seen.tolist(), history[:, "heldout_mse"], strict=True))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     milestones = [round(m * scale) for m in MILESTONES]
     if args.quick:
         milestones = milestones[:2]
-    X_test = as_images(data.X[test], data.image_shape)
+    X_test = as_rows(data.X[test])
     table = Table(
         "Held-out reconstruction error by rows seen",
         ["training rows", *(f"{m:,}" for m in milestones)],
@@ -116,9 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     with timed() as watch:
         for name, counts in per_class.items():
             rows = np.concatenate([p[:c] for p, c in zip(pools, counts, strict=True)])
-            X = as_images(data.X[rows], data.image_shape)
+            X = as_rows(data.X[rows])
             epochs = int(np.ceil(milestones[-1] / len(X)))
-            curve = heldout_curve(X, X_test, epochs, seed)
+            curve = heldout_curve(X, X_test, data.image_shape, epochs, seed)
             cells = []
             for milestone in milestones:
                 seen, error = min(curve, key=lambda point: abs(point[0] - milestone))

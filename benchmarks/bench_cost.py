@@ -171,12 +171,12 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
                 if cuda:
                     torch.cuda.synchronize()
             times.append(watch.seconds)
-        n_params = sum(p.numel() for p in sampler.autoencoder_.parameters())
+        n_params = sum(p.numel() for p in sampler.autoencoder_.module_.parameters())
         return {
             "images_per_s": len(X) * config["epochs"] / max(times[2] - times[1], 1e-9),
             "params": n_params,
             "batch_size": sampler.batch_size,
-            "latent_dim": sampler.latent_dim_,
+            "latent_dim": sampler.autoencoder_.latent_dim_,
             "cuda_mib": torch.cuda.max_memory_allocated() / 2**20 if cuda else None,
         }
     if config.get("warm"):  # a first, untimed fit pays for torch's start-up
@@ -189,7 +189,7 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
         if cuda:
             torch.cuda.synchronize()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    history = getattr(sampler, "history_", None)
+    autoencoder = getattr(sampler, "autoencoder_", None)
     return {
         "seconds": watch.seconds,
         "cpu_seconds": (cpu_after.ru_utime - cpu_before.ru_utime)
@@ -197,7 +197,7 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
         "rss_delta_mib": peak_rss_mib() - rss_before,
         "generated": len(X_res) - len(X),
         "rows": len(X),
-        "epochs": None if history is None else len(history),
+        "epochs": None if autoencoder is None else len(autoencoder.history_),
         "cuda_mib": torch.cuda.max_memory_allocated() / 2**20 if cuda else None,
     }
 
@@ -222,8 +222,8 @@ def quality_child(config: dict[str, Any]) -> dict[str, Any]:
             if cuda:
                 torch.cuda.synchronize()
         seconds = watch.seconds
-        history = getattr(sampler, "history_", None)
-        epochs = None if history is None else len(history)
+        autoencoder = getattr(sampler, "autoencoder_", None)
+        epochs = None if autoencoder is None else len(autoencoder.history_)
     scores = cnn_scores(
         X,
         y,

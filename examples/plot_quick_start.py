@@ -57,7 +57,8 @@ print("class counts:", sorted(Counter(y.tolist()).items()))
 sampler = DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0)
 X_res, y_res = sampler.fit_resample(X, y)
 print("after DeepSMOTE:", sorted(Counter(y_res.tolist()).items()))
-print(f"trained {len(sampler.history_)} epochs on {sampler.device_}")
+autoencoder = sampler.autoencoder_  # the fitted Autoencoder estimator
+print(f"trained {len(autoencoder.history_)} epochs on {autoencoder.device_}")
 
 # %%
 # The original rows come first, unchanged; the synthetic rows follow, class by

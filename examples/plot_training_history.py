@@ -3,11 +3,12 @@
 Training curves of the autoencoder
 ==================================
 
-A fitted :class:`~imblearn_deepsmote.DeepSMOTE` keeps one record per epoch in
-``history_``: the reconstruction loss, the permutation penalty and their
-weighted sum. :func:`~imblearn_deepsmote.plot_history` draws them. This example
-trains the autoencoder with each ``penalty`` setting and plots the curves side
-by side.
+A fitted :class:`~imblearn_deepsmote.DeepSMOTE` keeps its trained
+:class:`~imblearn_deepsmote.Autoencoder` in ``autoencoder_``, whose skorch
+``history_`` records every epoch: the reconstruction loss and, when they are
+used, the permutation penalty and their weighted total.
+:func:`~imblearn_deepsmote.plot_history` draws them. This example trains the
+autoencoder with each ``penalty`` setting and plots the curves side by side.
 """
 
 # Authors: imblearn-deepsmote developers
@@ -59,18 +60,22 @@ for ax, penalty in zip(axes, ["paper", "reference", None], strict=True):
     plot_history(sampler, ax=ax)
     ax.set_title(f"penalty={penalty!r}")
     ax.set_yscale("log")
-    last = sampler.history_[-1]
+    last = sampler.autoencoder_.history_[-1]
+    penalty_loss = last.get("train_penalty_loss", float("nan"))
     print(
         f"penalty={penalty!r:<12} final reconstruction loss "
-        f"{last['reconstruction_loss']:.4f}, penalty {last['penalty_loss']:.4f}"
+        f"{last['train_reconstruction_loss']:.4f}, penalty {penalty_loss:.4f}"
     )
 fig.tight_layout()
 
 # %%
 # The losses are mean squared errors on the internal pixel scale ``[-1, 1]``.
-# With ``penalty=None`` the penalty is not computed and is recorded as 0, which
-# a log scale cannot show. Early stopping (``n_iter_no_change``, on by
-# default) watches the total loss; ``history_`` is also a plain list of dicts
-# that you can put in a :class:`pandas.DataFrame`.
-print(pd.DataFrame(sampler.history_).tail(3).to_string(index=False))
+# With ``penalty=None`` there is no penalty, so the total is the
+# reconstruction loss and one curve shows both. Early stopping
+# (``n_iter_no_change``, on by default) watches the reconstruction loss, not
+# the total. The history is skorch's: index it by epoch and key, or put it in
+# a :class:`pandas.DataFrame`.
+history = sampler.autoencoder_.history_
+columns = ["epoch", "train_reconstruction_loss", "dur"]
+print(pd.DataFrame(history[:, columns], columns=columns).tail(3).to_string(index=False))
 plt.show()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .transformers import resolve_image_shape
+from .utils._images import resolve_image_shape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -20,14 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_history", "plot_real_vs_synthetic"]
 
-# history_ keys that hold a loss, with their legend labels: DeepSMOTE's, then
-# skorch's (so a fitted skorch net's history_ plots too).
-_LOSS_CURVES = {
-    "reconstruction_loss": "reconstruction",
-    "penalty_loss": "penalty",
-    "loss": "total",
-    "train_loss": "train",
-    "valid_loss": "valid",
+# Legend labels of the loss terms in a history (``train_<term>_loss``).
+_TERM_LABELS = {
+    "reconstruction": "reconstruction",
+    "penalty": "penalty",
+    "class": "class (latent classifier)",
 }
 
 
@@ -186,31 +183,85 @@ def plot_real_vs_synthetic(
     return fig, axes
 
 
-def plot_history(history_or_sampler: Any, ax: Axes | None = None) -> Axes:
-    """Plot the per-epoch training losses of a fitted DeepSMOTE.
+def _history_of(obj) -> tuple[Any, str]:
+    """The per-epoch history of a fitted estimator (or the history itself)."""
+    from sklearn.exceptions import NotFittedError
 
-    Draws one curve per loss found in every epoch of the history:
-    reconstruction, penalty and total for DeepSMOTE (``train_loss`` and
-    ``valid_loss`` of a fitted skorch net's ``history_`` are drawn too).
+    if hasattr(obj, "get_params"):
+        estimator = obj
+        obj = getattr(obj, "autoencoder_", obj)  # DeepSMOTE: its autoencoder
+        history = getattr(obj, "history_", None)
+        if not history:
+            raise NotFittedError(
+                f"This {type(estimator).__name__} has no training history yet: fit "
+                "it before plotting its training history."
+            )
+        return history, f"{type(estimator).__name__} training history"
+    return obj, "Training history"
+
+
+def _loss_curves(epochs: list[dict]) -> dict[str, str]:
+    """History key -> legend label, for every loss recorded in every epoch.
+
+    The total (``train_loss``) is drawn only when it differs from the single
+    term it would otherwise hide (the reconstruction loss without penalty
+    or class loss).
+    """
+    curves = {}
+    terms = [
+        key
+        for key in epochs[0]
+        if key.startswith("train_")
+        and key.endswith("_loss")
+        and key != "train_loss"
+        and all(key in entry for entry in epochs)
+    ]
+    for key in terms:
+        term = key[len("train_") : -len("_loss")]
+        curves[key] = _TERM_LABELS.get(term, term)
+    if all("train_loss" in entry for entry in epochs):
+        if len(terms) == 1:
+            curves = {terms[0]: f"{curves[terms[0]]} (= total)"}
+        else:
+            curves["train_loss"] = "total" if terms else "train"
+    if all("valid_loss" in entry for entry in epochs):
+        curves["valid_loss"] = "validation"
+    return curves
+
+
+def plot_history(estimator_or_history: Any, ax: Axes | None = None) -> Axes:
+    """Plot the per-epoch training losses of a fitted estimator.
+
+    Draws every loss that the history records in each epoch: for an
+    :class:`~imblearn_deepsmote.Autoencoder` (or the one inside a fitted
+    :class:`~imblearn_deepsmote.DeepSMOTE`) its reconstruction loss and,
+    when they are used, the permutation penalty, the latent class loss and
+    their weighted total; for a :class:`~imblearn_deepsmote.MAMixClassifier`
+    (or any skorch net) its training loss; and the validation loss when
+    there is a validation split. The y-axis is logarithmic when the curves
+    span more than two decades.
 
     Parameters
     ----------
-    history_or_sampler : fitted estimator or sequence of dict
-        An estimator with a ``history_`` attribute, such as a fitted
-        :class:`~imblearn_deepsmote.DeepSMOTE`, or its ``history_`` itself:
-        one dict per epoch, with ``"epoch"`` and the losses.
+    estimator_or_history : fitted estimator or history
+        A fitted ``DeepSMOTE``, ``Autoencoder``, ``MAMixClassifier`` or other
+        skorch net, or a history itself: skorch's ``History`` or a sequence
+        of dicts, one per epoch, with ``"epoch"`` and the losses
+        (``"train_loss"``, ``"train_<term>_loss"``, ``"valid_loss"``).
     ax : matplotlib Axes or None, default=None
         Where to draw; ``None`` creates a new figure and axes.
 
     Returns
     -------
     ax : matplotlib Axes
-        The axes, with a legend and labelled axes.
+        The axes, titled, with a legend and labelled axes.
 
     Raises
     ------
+    NotFittedError
+        If the estimator has not been fitted.
     ValueError
-        If the history is empty or holds no known loss.
+        If the history is empty or holds no loss.
 
     Examples
     --------
@@ -219,44 +270,44 @@ def plot_history(history_or_sampler: Any, ax: Axes | None = None) -> Axes:
     >>> from sklearn.datasets import make_classification
     >>> from imblearn_deepsmote import DeepSMOTE, plot_history
     >>> X, y = make_classification(n_samples=100, weights=[0.9], random_state=0)
-    >>> sampler = DeepSMOTE(max_epochs=3, random_state=0, device="cpu")
+    >>> sampler = DeepSMOTE(max_epochs=3, penalty="paper", random_state=0)
     >>> _ = sampler.fit_resample(X, y)
     >>> ax = plot_history(sampler)
     >>> [line.get_label() for line in ax.get_lines()]
     ['reconstruction', 'penalty', 'total']
+    >>> ax.get_title()
+    'DeepSMOTE training history'
     """
     plt = _pyplot("plot_history")
     from matplotlib.ticker import MaxNLocator
 
-    history = getattr(history_or_sampler, "history_", history_or_sampler)
-    if hasattr(history_or_sampler, "get_params") and history is history_or_sampler:
-        from sklearn.exceptions import NotFittedError
-
-        raise NotFittedError(
-            f"This {type(history_or_sampler).__name__} has no history_ yet: fit it "
-            "before plotting its training history."
-        )
+    history, title = _history_of(estimator_or_history)
     epochs = [dict(entry) for entry in history if isinstance(entry, Mapping)]
     if not epochs or len(epochs) != len(history):
         raise ValueError(
             "history must be a non-empty sequence of dicts, one per epoch, such as "
-            "DeepSMOTE's history_."
+            "a fitted estimator's history_."
         )
-    keys = [key for key in _LOSS_CURVES if all(key in entry for entry in epochs)]
-    if not keys:
+    curves = _loss_curves(epochs)
+    if not curves:
         raise ValueError(
-            f"The history holds none of the losses {sorted(_LOSS_CURVES)}; its "
-            f"first epoch has {sorted(epochs[0])}."
+            "The history holds no loss (keys 'train_loss', 'train_<term>_loss', "
+            f"'valid_loss'); its first epoch has {sorted(epochs[0])}."
         )
     x = [entry.get("epoch", i + 1) for i, entry in enumerate(epochs)]
     if ax is None:
         _, ax = plt.subplots()
-    for key in keys:
-        ax.plot(
-            x, [entry[key] for entry in epochs], marker=".", label=_LOSS_CURVES[key]
-        )
+    values = []
+    for key, label in curves.items():
+        y = [float(entry[key]) for entry in epochs]
+        values += y
+        ax.plot(x, y, marker=".", label=label)
+    positive = [v for v in values if v > 0]
+    if len(positive) == len(values) and max(positive) > 100 * min(positive):
+        ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
+    ax.set_title(title)
     ax.legend()
     return ax

@@ -12,10 +12,7 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from imblearn_deepsmote import DeepSMOTE, MAMixClassifier
-from imblearn_deepsmote._device import torch_generator
-from imblearn_deepsmote._training import train_autoencoder
-from imblearn_deepsmote.autoencoders import build_autoencoder
+from imblearn_deepsmote import Autoencoder, DeepSMOTE, MAMixClassifier
 
 pytestmark = pytest.mark.skipif(
     not torch.cuda.is_available(), reason="needs a CUDA device"
@@ -46,9 +43,9 @@ def test_auto_device_trains_on_cuda_and_returns_host_arrays(digits):
     X_before = X.copy()
     sampler = small()
     X_res, y_res = sampler.fit_resample(X, y)
-    assert sampler.device_.type == "cuda"
+    assert sampler.autoencoder_.device_.type == "cuda"
     assert sampler.get_params()["device"] == "auto"
-    assert next(sampler.autoencoder_.parameters()).is_cuda
+    assert next(sampler.autoencoder_.module_.parameters()).is_cuda
     assert isinstance(X_res, np.ndarray) and X_res.dtype == np.float32
     np.testing.assert_array_equal(X_res[: len(X)], X)
     np.testing.assert_array_equal(X, X_before)
@@ -63,51 +60,61 @@ def test_same_seed_gives_the_same_samples_on_cuda(digits):
     np.testing.assert_allclose(first, second, atol=1e-4)
 
 
-def test_training_leaves_the_cuda_rng_untouched(digits):
+def test_training_leaves_the_global_rngs_untouched(digits):
     X, y = digits
-    state = torch.cuda.get_rng_state()
+    cuda_state, cpu_state = torch.cuda.get_rng_state(), torch.random.get_rng_state()
     small().fit_resample(X, y)
-    assert torch.equal(torch.cuda.get_rng_state(), state)
+    MAMixClassifier(max_epochs=2, random_state=0, module__dropout=0.2).fit(X, y)
+    assert torch.equal(torch.cuda.get_rng_state(), cuda_state)
+    assert torch.equal(torch.random.get_rng_state(), cpu_state)
+
+
+def _count_syncs(fit) -> int:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.cuda.set_sync_debug_mode("warn")
+        try:
+            fit()
+        finally:
+            torch.cuda.set_sync_debug_mode("default")
+    return sum("synchroniz" in str(w.message) for w in caught)
 
 
 @pytest.mark.parametrize("penalty", [None, "paper", "reference"])
-def test_training_syncs_with_the_host_once_per_epoch_not_per_batch(penalty):
+def test_autoencoder_syncs_with_the_host_per_epoch_not_per_batch(penalty):
     """Host syncs do not grow with the number of batches (data moved once)."""
     rng = np.random.default_rng(0)
-    X = rng.random((512, 1, 8, 8), dtype=np.float32)
-    y_codes = rng.integers(0, 4, 512)
+    X = rng.random((512, 64), dtype=np.float32)
+    y = rng.integers(0, 4, 512)
 
-    def count_syncs(batch_size: int) -> int:
-        autoencoder = build_autoencoder("auto", (1, 8, 8), 4).cuda()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            torch.cuda.set_sync_debug_mode("warn")
-            try:
-                train_autoencoder(
-                    autoencoder,
-                    X,
-                    y_codes,
-                    penalty=penalty,
-                    penalty_weight=1.0,
-                    class_head=None,
-                    class_loss_weight=0.0,
-                    max_epochs=2,
-                    batch_size=batch_size,
-                    lr=1e-3,
-                    tol=0.0,
-                    n_iter_no_change=None,
-                    mixed_precision=False,
-                    generator=torch_generator(0),
-                    device=torch.device("cuda"),
-                    verbose=0,
-                )
-            finally:
-                torch.cuda.set_sync_debug_mode("default")
-        return sum("synchroniz" in str(w.message) for w in caught)
+    def fit(batch_size):
+        return lambda: Autoencoder(
+            image_shape=(8, 8),
+            penalty=penalty,
+            max_epochs=2,
+            batch_size=batch_size,
+            n_iter_no_change=None,
+            random_state=0,
+            device="cuda",
+        ).fit(X, y)
 
-    few_batches, many_batches = count_syncs(256), count_syncs(8)  # 2 vs 64 a epoch
-    assert many_batches == few_batches
-    assert many_batches <= 2 * 4  # a handful per epoch
+    Autoencoder(image_shape=(8, 8), max_epochs=1, device="cuda").fit(X)  # warm-up
+    few_batches, many_batches = _count_syncs(fit(256)), _count_syncs(fit(8))
+    assert many_batches == few_batches  # 2 vs 64 batches an epoch
+
+
+def test_mamix_syncs_with_the_host_per_epoch_not_per_batch():
+    rng = np.random.default_rng(0)
+    X = rng.random((512, 64), dtype=np.float32)
+    y = rng.integers(0, 4, 512)
+
+    def fit(batch_size):
+        return lambda: MAMixClassifier(
+            image_shape=(8, 8), max_epochs=2, batch_size=batch_size, random_state=0
+        ).fit(X, y)
+
+    MAMixClassifier(max_epochs=1).fit(X, y)  # warm-up
+    assert _count_syncs(fit(8)) == _count_syncs(fit(256))
 
 
 def test_mixed_precision_trains_in_bfloat16_on_cuda(digits):
@@ -116,19 +123,22 @@ def test_mixed_precision_trains_in_bfloat16_on_cuda(digits):
     X_res, _ = sampler.fit_resample(X.astype(np.float64), y)
     assert X_res.dtype == np.float64
     assert np.isfinite(X_res).all()
-    losses = [epoch["reconstruction_loss"] for epoch in sampler.history_]
+    losses = sampler.autoencoder_.history_[:, "train_reconstruction_loss"]
     assert np.isfinite(losses).all() and losses[-1] < losses[0]
 
 
-def test_a_sampler_fitted_on_cuda_generates_after_pickling_on_the_cpu(digits):
+def test_a_sampler_fitted_on_cuda_generates_after_loading_on_a_cpu_machine(
+    digits, monkeypatch
+):
     X, y = digits
     sampler = small()
     sampler.fit_resample(X, y)
-    restored = pickle.loads(pickle.dumps(sampler))
-    assert next(restored.autoencoder_.parameters()).device.type == "cpu"
-    assert restored._module_device().type == "cpu"
+    pickled = pickle.dumps(sampler)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    restored = pickle.loads(pickled)
+    assert restored.autoencoder_.device_.type == "cpu"
+    assert next(restored.autoencoder_.module_.parameters()).device.type == "cpu"
     assert restored.generate(5, target_class=2, random_state=0).shape == (5, 64)
-    assert next(sampler.autoencoder_.parameters()).is_cuda
 
 
 def test_mamix_classifier_trains_on_cuda_with_auto_device(digits):

@@ -73,7 +73,7 @@ def test_grid_search_runs_on_the_dask_workers_and_matches_a_local_run(client):
     assert len(results["params"]) == 4
     assert np.all(np.isfinite(results["mean_test_score"]))
     assert (
-        search.best_estimator_[0].latent_dim_
+        search.best_estimator_[0].autoencoder_.latent_dim_
         == search.best_params_["deepsmote__latent_dim"]
     )
 

@@ -9,7 +9,13 @@ import torch
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
-from imblearn_deepsmote import DeepSMOTE, plot_history, plot_real_vs_synthetic
+from imblearn_deepsmote import (
+    Autoencoder,
+    DeepSMOTE,
+    MAMixClassifier,
+    plot_history,
+    plot_real_vs_synthetic,
+)
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -107,27 +113,57 @@ def test_inconsistent_inputs_get_a_clear_error(kwargs, message):
         plot_real_vs_synthetic(**args)
 
 
-def test_history_plot_has_reconstruction_penalty_and_total_curves(resampled_digits):
+def test_history_plot_without_penalty_draws_one_curve_for_reconstruction_and_total(
+    resampled_digits,
+):
     sampler = resampled_digits[0]
     ax = plot_history(sampler)
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    assert list(lines) == ["reconstruction", "penalty", "total"]
-    epochs = [h["epoch"] for h in sampler.history_]
-    total = [h["loss"] for h in sampler.history_]
-    assert list(lines["total"].get_xdata()) == epochs
-    assert list(lines["total"].get_ydata()) == total
+    (line,) = ax.get_lines()
+    assert line.get_label() == "reconstruction (= total)"
+    history = sampler.autoencoder_.history_
+    assert list(line.get_xdata()) == history[:, "epoch"]
+    assert list(line.get_ydata()) == history[:, "train_reconstruction_loss"]
+    assert ax.get_title() == "DeepSMOTE training history"
     assert ax.get_xlabel() == "epoch" and ax.get_legend() is not None
 
 
-def test_history_plot_accepts_the_history_list_and_a_given_axes(resampled_digits):
+def test_history_plot_draws_every_term_and_the_total_when_there_are_several():
+    X, y = load_digits(n_class=3, return_X_y=True)
+    autoencoder = Autoencoder(
+        image_shape=(8, 8),
+        penalty="paper",
+        class_loss_weight=1.0,
+        max_epochs=3,
+        n_iter_no_change=None,
+        random_state=0,
+    ).fit(X, y)
+    ax = plot_history(autoencoder)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["reconstruction", "penalty", "class (latent classifier)", "total"]
+    assert ax.get_title() == "Autoencoder training history"
+
+
+def test_history_plot_of_a_classifier_and_of_a_bare_history(resampled_digits):
+    X, y = resampled_digits[1], resampled_digits[2]
+    classifier = MAMixClassifier(max_epochs=2, random_state=0).fit(X, y)
+    ax = plot_history(classifier)
+    assert [line.get_label() for line in ax.get_lines()] == ["train"]
     _, ax = plt.subplots()
-    returned = plot_history(resampled_digits[0].history_, ax=ax)
-    assert returned is ax and len(ax.get_lines()) == 3
+    returned = plot_history(classifier.history_, ax=ax)
+    assert returned is ax and ax.get_title() == "Training history"
 
 
-def test_history_plot_of_an_unfitted_sampler_is_a_not_fitted_error():
-    with pytest.raises(NotFittedError, match="fit it"):
-        plot_history(DeepSMOTE())
+def test_history_plot_uses_a_log_scale_when_losses_span_decades():
+    history = [{"epoch": e, "train_loss": 10.0**-e} for e in range(1, 5)]
+    assert plot_history(history).get_yscale() == "log"
+    flat = [{"epoch": e, "train_loss": 1.0 + e / 10} for e in range(1, 5)]
+    assert plot_history(flat).get_yscale() == "linear"
+
+
+@pytest.mark.parametrize("estimator", [DeepSMOTE(), Autoencoder(), MAMixClassifier()])
+def test_history_plot_of_an_unfitted_estimator_is_a_not_fitted_error(estimator):
+    with pytest.raises(NotFittedError, match="fit it before plotting"):
+        plot_history(estimator)
 
 
 @pytest.mark.parametrize("history", [[], [{"epoch": 1, "accuracy": 0.5}], [1, 2]])
@@ -147,4 +183,4 @@ def test_missing_matplotlib_is_an_import_error_naming_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     monkeypatch.delitem(sys.modules, "matplotlib.pyplot")
     with pytest.raises(ImportError, match=r"pip install imblearn-deepsmote\[plot\]"):
-        plot_history([{"epoch": 1, "loss": 1.0}])
+        plot_history([{"epoch": 1, "train_loss": 1.0}])

@@ -1,19 +1,12 @@
-import re
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from imblearn_deepsmote import TabularToImage
-from imblearn_deepsmote.transformers import _correlation_order, resolve_image_shape
+from imblearn_deepsmote.transformers import _correlation_order
+from imblearn_deepsmote.utils import resolve_image_shape
 
 ARRANGEMENTS = ["original", "correlation"]
-
-
-@parametrize_with_checks([TabularToImage(), TabularToImage(arrangement="correlation")])
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
 
 
 @pytest.mark.parametrize("arrangement", ARRANGEMENTS)
@@ -150,66 +143,3 @@ def test_inverse_transform_rejects_wrong_number_of_pixels():
     to_image = TabularToImage().fit(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="expects 64 pixels"):
         to_image.inverse_transform(np.zeros((3, 5)))
-
-
-@pytest.mark.parametrize(
-    "image_shape, n_features, expected",
-    [
-        (None, 30, None),
-        ("square", 64, (1, 8, 8)),
-        ("square", 784, (1, 28, 28)),
-        ((28, 28), 784, (1, 28, 28)),
-        ((3, 8, 10), 240, (3, 8, 10)),
-        ([1, 9, 9], 81, (1, 9, 9)),
-        ((np.int64(1), np.int64(8), np.int64(8)), 64, (1, 8, 8)),
-    ],
-)
-def test_resolve_image_shape_accepts_valid_shapes(image_shape, n_features, expected):
-    resolved = resolve_image_shape(image_shape, n_features)
-    assert resolved == expected
-    assert resolved is None or all(type(v) is int for v in resolved)
-
-
-@pytest.mark.parametrize(
-    "image_shape, n_features, message",
-    [
-        (
-            (1, 8, 8),
-            30,
-            "image_shape=(1, 8, 8) describes 1*8*8=64 values per row but X has 30",
-        ),
-        (
-            (8, 9),
-            64,
-            "image_shape=(1, 8, 9) describes 1*8*9=72 values per row but X has 64",
-        ),
-        (
-            (1, 5, 5),
-            25,
-            "image_shape=(1, 5, 5) has height=5 and width=5; both must be at least 8",
-        ),
-        ((4, 16), 64, "image_shape=(1, 4, 16) has height=4"),
-        (
-            "square",
-            30,
-            "image_shape='square' needs a perfect-square number of features; X has 30",
-        ),
-        ("square", 49, "image_shape=(1, 7, 7) has height=7 and width=7"),
-        ((1, 0, 8), 0, "image_shape must be None, 'square' or a tuple"),
-        ((1, -8, -8), 64, "image_shape must be None, 'square' or a tuple"),
-        ((1, 8.0, 8), 64, "image_shape must be None, 'square' or a tuple"),
-        ((True, 8, 8), 64, "image_shape must be None, 'square' or a tuple"),
-        ((64,), 64, "image_shape must be None, 'square' or a tuple"),
-        ((1, 1, 8, 8), 64, "image_shape must be None, 'square' or a tuple"),
-        ("rectangle", 64, "image_shape must be None, 'square' or a tuple"),
-        (64, 64, "image_shape must be None, 'square' or a tuple"),
-    ],
-)
-def test_resolve_image_shape_rejects_invalid_shapes(image_shape, n_features, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        resolve_image_shape(image_shape, n_features)
-
-
-def test_resolve_image_shape_min_side_is_configurable():
-    assert resolve_image_shape((4, 4), 16, min_side=4) == (1, 4, 4)
-    assert resolve_image_shape("square", 16, min_side=1) == (1, 4, 4)

@@ -7,6 +7,7 @@ ORDER = (
     "plot_quick_start.py",
     "plot_pipeline.py",
     "plot_grid_search.py",
+    "plot_reuse_autoencoder.py",
     "plot_tabular_to_image.py",
     "plot_real_vs_synthetic.py",
     "plot_training_history.py",

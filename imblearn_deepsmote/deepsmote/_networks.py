@@ -1,10 +1,11 @@
-"""Autoencoders for DeepSMOTE: convolutional for images, MLP for tabular rows.
+"""Autoencoder networks: convolutional for images, MLP for tabular rows.
 
-Every autoencoder is an :class:`torch.nn.Module` with two sub-modules,
-``encoder`` (inputs of shape ``input_shape`` to latent vectors of size
-``latent_dim``) and ``decoder`` (back again). :func:`build_autoencoder` turns
-the ``autoencoder`` parameter of :class:`~imblearn_deepsmote.DeepSMOTE` into
-such a module; a user-supplied factory must follow the same contract.
+Every network is an :class:`EncoderDecoder`: a :class:`torch.nn.Module` with
+two sub-modules, ``encoder`` (inputs of shape ``input_shape`` to latent
+vectors of size ``latent_dim``) and ``decoder`` (back again).
+:func:`build_network` turns the ``module`` parameter of
+:class:`~imblearn_deepsmote.Autoencoder` into such a network; a user-supplied
+factory or module must follow the same contract.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from torch import nn
 AutoencoderFactory = Callable[[tuple[int, ...], int], tuple[nn.Module, nn.Module]]
 
 
-class Autoencoder(nn.Module):
+class EncoderDecoder(nn.Module):
     """An encoder and a decoder, applied one after the other by ``forward``.
 
     Parameters
@@ -38,7 +39,7 @@ class Autoencoder(nn.Module):
         return self.decoder(self.encoder(x))
 
 
-class MLPAutoencoder(Autoencoder):
+class MLPAutoencoder(EncoderDecoder):
     """A fully connected autoencoder for tabular rows.
 
     Parameters
@@ -53,7 +54,7 @@ class MLPAutoencoder(Autoencoder):
     Examples
     --------
     >>> import torch
-    >>> from imblearn_deepsmote.autoencoders import MLPAutoencoder
+    >>> from imblearn_deepsmote.deepsmote import MLPAutoencoder
     >>> autoencoder = MLPAutoencoder(n_features=10, latent_dim=3)
     >>> autoencoder.encoder(torch.zeros(4, 10)).shape
     torch.Size([4, 3])
@@ -77,7 +78,7 @@ def _mlp(widths: Sequence[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-class ConvAutoencoder(Autoencoder):
+class ConvAutoencoder(EncoderDecoder):
     """A compact DCGAN-style convolutional autoencoder sized from the image shape.
 
     The encoder halves the resolution with stride-2 convolutions (batch norm,
@@ -101,7 +102,7 @@ class ConvAutoencoder(Autoencoder):
     Examples
     --------
     >>> import torch
-    >>> from imblearn_deepsmote.autoencoders import ConvAutoencoder
+    >>> from imblearn_deepsmote.deepsmote import ConvAutoencoder
     >>> autoencoder = ConvAutoencoder((3, 9, 13), latent_dim=8)
     >>> autoencoder.encoder(torch.zeros(2, 3, 9, 13)).shape
     torch.Size([2, 8])
@@ -151,7 +152,7 @@ class ConvAutoencoder(Autoencoder):
         super().__init__(nn.Sequential(*encoder), nn.Sequential(*decoder))
 
 
-class PaperAutoencoder(Autoencoder):
+class PaperAutoencoder(EncoderDecoder):
     """The 28 x 28 autoencoder of the DeepSMOTE paper's released code (13.1M weights).
 
     Encoder: four 4 x 4 stride-2 convolutions with 64, 128, 256 and 512
@@ -169,7 +170,7 @@ class PaperAutoencoder(Autoencoder):
 
     Examples
     --------
-    >>> from imblearn_deepsmote.autoencoders import PaperAutoencoder
+    >>> from imblearn_deepsmote.deepsmote import PaperAutoencoder
     >>> autoencoder = PaperAutoencoder((1, 28, 28))
     >>> sum(p.numel() for p in autoencoder.parameters())
     13085357
@@ -208,53 +209,77 @@ class PaperAutoencoder(Autoencoder):
         super().__init__(nn.Sequential(*encoder), nn.Sequential(*decoder))
 
 
-AUTOENCODERS = ("auto", "conv", "mlp", "paper")
+NETWORKS = ("auto", "conv", "mlp", "paper")
 
 
-def build_autoencoder(
-    autoencoder: str | AutoencoderFactory,
+def build_network(
+    module: str | AutoencoderFactory | type[nn.Module] | nn.Module,
     input_shape: tuple[int, ...],
-    latent_dim: int,
-) -> Autoencoder:
-    """Build the autoencoder named by DeepSMOTE's ``autoencoder`` parameter.
+    latent_dim: int | None,
+    **kwargs,
+) -> tuple[nn.Module, int]:
+    """Build the network named by :class:`~imblearn_deepsmote.Autoencoder`'s ``module``.
 
     Parameters
     ----------
-    autoencoder : {"auto", "conv", "mlp", "paper"} or callable
-        ``"auto"`` is ``"conv"`` for images and ``"mlp"`` for tabular rows. A
-        callable is called as ``autoencoder(input_shape, latent_dim)`` and must
-        return ``(encoder, decoder)``: two :class:`torch.nn.Module` where the
-        encoder maps a float tensor of shape ``(n, *input_shape)`` to
-        ``(n, latent_dim)`` and the decoder maps that back to
-        ``(n, *input_shape)``. Inputs are scaled to ``[-1, 1]`` for images and
-        standardised for tabular rows, so a ``tanh`` output suits images and a
-        linear output suits tabular rows.
+    module : {"auto", "conv", "mlp", "paper"}, callable, module class or instance
+        ``"auto"`` is ``"conv"`` for images and ``"mlp"`` for tabular rows;
+        ``"conv"``, ``"mlp"`` and ``"paper"`` are :class:`ConvAutoencoder`,
+        :class:`MLPAutoencoder` and :class:`PaperAutoencoder`, built with
+        ``kwargs``. A function is called as ``module(input_shape,
+        latent_dim)`` and must return ``(encoder, decoder)``: two
+        :class:`torch.nn.Module` where the encoder maps a float tensor of
+        shape ``(n, *input_shape)`` to ``(n, latent_dim)`` and the decoder
+        maps that back to ``(n, *input_shape)``. A module class is
+        instantiated with ``kwargs``, and a module instance used as it is;
+        either must have ``encoder`` and ``decoder`` sub-modules. Inputs are
+        scaled to ``[-1, 1]`` for images and standardised for tabular rows
+        (by default), so a ``tanh`` output suits images and a linear output
+        suits tabular rows.
     input_shape : tuple of int
         ``(channels, height, width)`` for images, ``(n_features,)`` otherwise.
-    latent_dim : int
-        Size of the latent code.
+    latent_dim : int or None
+        Size of the latent code; ignored by module classes and instances
+        (whose encoder decides it).
+    **kwargs
+        Keyword arguments of the network class (``module__*`` parameters).
 
     Returns
     -------
-    Autoencoder
-        A module with ``encoder`` and ``decoder`` sub-modules, validated on a
+    network : EncoderDecoder or torch.nn.Module
+        A module with ``encoder`` and ``decoder`` sub-modules, checked on a
         dummy batch.
+    latent_dim : int
+        The size of its latent code.
 
     Examples
     --------
     >>> from torch import nn
-    >>> from imblearn_deepsmote.autoencoders import build_autoencoder
+    >>> from imblearn_deepsmote.deepsmote import build_network
     >>> def linear(input_shape, latent_dim):
     ...     n_features = input_shape[0]
     ...     return nn.Linear(n_features, latent_dim), nn.Linear(latent_dim, n_features)
-    >>> type(build_autoencoder(linear, (5,), 2)).__name__
-    'Autoencoder'
-    >>> type(build_autoencoder("auto", (1, 8, 8), 2)).__name__
+    >>> network, latent_dim = build_network(linear, (5,), 2)
+    >>> type(network).__name__, latent_dim
+    ('EncoderDecoder', 2)
+    >>> type(build_network("auto", (1, 8, 8), 2)[0]).__name__
     'ConvAutoencoder'
     """
     is_image = len(input_shape) == 3
-    if callable(autoencoder):
-        modules = autoencoder(tuple(input_shape), latent_dim)
+    if isinstance(module, str):
+        network = _named_network(module, input_shape, latent_dim, is_image, kwargs)
+    elif isinstance(module, nn.Module) or isinstance(module, type):
+        network = module if isinstance(module, nn.Module) else module(**kwargs)
+        if not all(
+            isinstance(getattr(network, name, None), nn.Module)
+            for name in ("encoder", "decoder")
+        ):
+            raise TypeError(
+                "A module given to Autoencoder must have 'encoder' and 'decoder' "
+                f"sub-modules; {type(network).__name__} does not."
+            )
+    elif callable(module):
+        modules = module(tuple(input_shape), latent_dim)
         if not (
             isinstance(modules, tuple)
             and len(modules) == 2
@@ -264,47 +289,72 @@ def build_autoencoder(
                 "An autoencoder factory must return a tuple (encoder, decoder) of "
                 f"torch.nn.Module; got {type(modules).__name__}."
             )
-        module = Autoencoder(*modules)
-    elif autoencoder == "paper" or (autoencoder in ("auto", "conv") and is_image):
-        if not is_image:
+        network = EncoderDecoder(*modules)
+        measured = _check_shapes(network, input_shape)
+        if measured != latent_dim:
             raise ValueError(
-                f"autoencoder={autoencoder!r} needs images: set image_shape."
+                f"The encoder must return shape (n, {latent_dim}) (latent_dim) for "
+                f"inputs of shape (n, {', '.join(map(str, input_shape))}); got "
+                f"({measured},) per sample."
             )
-        cls = PaperAutoencoder if autoencoder == "paper" else ConvAutoencoder
-        module = cls(input_shape, latent_dim)
-    elif autoencoder in ("auto", "mlp"):
-        module = MLPAutoencoder(math.prod(input_shape), latent_dim)
-        if is_image:
-            module = Autoencoder(
-                nn.Sequential(nn.Flatten(), module.encoder),
-                nn.Sequential(module.decoder, nn.Unflatten(1, input_shape)),
-            )
+        return network, measured
     else:
-        raise ValueError(
-            f"Unknown autoencoder={autoencoder!r}; expected one of {AUTOENCODERS} "
-            "or a callable (input_shape, latent_dim) -> (encoder, decoder)."
+        raise TypeError(
+            f"module must be one of {NETWORKS}, a factory function, or a torch "
+            f"module class or instance; got {module!r}."
         )
-    _check_shapes(module, input_shape, latent_dim)
-    return module
+    return network, _check_shapes(network, input_shape)
 
 
-def _check_shapes(
-    module: Autoencoder, input_shape: tuple[int, ...], latent_dim: int
-) -> None:
-    """Run a dummy batch through ``module`` and check the contract's shapes."""
+def _named_network(
+    name: str,
+    input_shape: tuple[int, ...],
+    latent_dim: int,
+    is_image: bool,
+    kwargs: dict,
+) -> EncoderDecoder:
+    if name not in NETWORKS:
+        raise ValueError(
+            f"Unknown autoencoder network {name!r}; expected one of {NETWORKS}, a "
+            "factory (input_shape, latent_dim) -> (encoder, decoder), or a torch "
+            "module with encoder and decoder sub-modules."
+        )
+    if name in ("conv", "paper") and not is_image:
+        raise ValueError(
+            f"The {name!r} autoencoder is convolutional and needs images: pass "
+            "image_shape=(channels, height, width) (or (height, width)), or image "
+            "arrays of shape (n, height, width) or (n, channels, height, width)."
+        )
+    if name == "paper":
+        return PaperAutoencoder(input_shape, latent_dim, **kwargs)
+    if name == "conv" or (name == "auto" and is_image):
+        return ConvAutoencoder(input_shape, latent_dim, **kwargs)
+    network = MLPAutoencoder(math.prod(input_shape), latent_dim, **kwargs)
+    if is_image:  # an MLP on images: flatten in, unflatten out
+        network = EncoderDecoder(
+            nn.Sequential(nn.Flatten(), network.encoder),
+            nn.Sequential(network.decoder, nn.Unflatten(1, input_shape)),
+        )
+    return network
+
+
+def _check_shapes(network: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """Run a dummy batch through ``network``; return the latent size."""
     shape = ", ".join(map(str, input_shape))
-    module.eval()
+    training = network.training
+    network.eval()
     with torch.no_grad():
-        latent = module.encoder(torch.zeros(2, *input_shape))
-        if tuple(latent.shape) != (2, latent_dim):
+        latent = network.encoder(torch.zeros(2, *input_shape))
+        if latent.dim() != 2 or len(latent) != 2:
             raise ValueError(
-                f"The encoder must return shape (n, {latent_dim}) for inputs of shape "
+                f"The encoder must return shape (n, latent_dim) for inputs of shape "
                 f"(n, {shape}); got {tuple(latent.shape)[1:]} per sample."
             )
-        decoded = module.decoder(latent)
+        decoded = network.decoder(latent)
         if tuple(decoded.shape) != (2, *input_shape):
             raise ValueError(
                 f"The decoder must return shape (n, {shape}); "
                 f"got {tuple(decoded.shape)[1:]} per sample."
             )
-    module.train()
+    network.train(training)
+    return int(latent.shape[1])

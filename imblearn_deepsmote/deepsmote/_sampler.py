@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import numbers
 import warnings
 
@@ -13,22 +12,39 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution, check_target_type
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
-from sklearn.preprocessing import LabelEncoder, MinMaxScaler, StandardScaler
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
-from ._device import draw_seed, resolve_device, seeded_torch, torch_generator
-from ._training import train_autoencoder
-from .autoencoders import AUTOENCODERS, build_autoencoder
-from .losses import PENALTY_MODES
-from .transformers import resolve_image_shape
+from ..utils._torch import draw_seed
+from ._autoencoder import Autoencoder
+from ._losses import PENALTY_MODES
+from ._networks import NETWORKS
+
+__all__ = ["DeepSMOTE"]
 
 _MAX_LATENT_ROUNDS = 10
-#: ``max_epochs="auto"``: rows seen in training, and the range of epochs.
-AUTO_ROWS_SEEN = 180_000
-AUTO_EPOCH_RANGE = (5, 50)
+#: Rows decoded at a time into the output array.
+_DECODE_CHUNK = 4096
+#: The parameters DeepSMOTE hands to the Autoencoder it builds.
+_AUTOENCODER_PARAMS = (
+    "image_shape",
+    "latent_dim",
+    "max_epochs",
+    "batch_size",
+    "lr",
+    "penalty",
+    "penalty_weight",
+    "class_loss_weight",
+    "tol",
+    "n_iter_no_change",
+    "device",
+    "n_threads",
+    "mixed_precision",
+    "verbose",
+)
 
 
 @Substitution(
@@ -38,19 +54,26 @@ AUTO_EPOCH_RANGE = (5, 50)
 class DeepSMOTE(BaseOverSampler):
     """Over-sample with SMOTE in the latent space of an autoencoder (DeepSMOTE).
 
-    ``fit_resample`` trains an autoencoder on all classes (reconstruction loss
-    plus DeepSMOTE's same-class permutation penalty), encodes the data,
-    over-samples each minority class in latent space with ``latent_sampler``
-    (SMOTE by default: interpolation between a point and one of its
-    ``k_neighbors`` nearest same-class neighbours) and decodes the new latent
-    points. The original rows are returned unchanged, followed by the
-    synthetic rows, class by class.
+    ``fit_resample`` trains an :class:`~imblearn_deepsmote.Autoencoder` on
+    all classes (``autoencoder_``), encodes the data, over-samples each
+    minority class in latent space with ``latent_sampler`` (SMOTE by
+    default: interpolation between a point and one of its ``k_neighbors``
+    nearest same-class neighbours) and decodes the new latent points. The
+    original rows are returned unchanged, followed by the synthetic rows,
+    class by class.
 
     Images arrive as flattened rows together with ``image_shape``; they get a
     convolutional autoencoder sized from the shape. Tabular rows get an MLP
-    autoencoder. Inputs are scaled internally (each feature to ``[-1, 1]``
-    for images, standardised for tabular rows), the scaling is inverted on
-    decoding and decoded values are clipped to each feature's training range.
+    autoencoder. Inputs are scaled inside the autoencoder (each pixel to
+    ``[-1, 1]`` for images, standardised for tabular rows), the scaling is
+    inverted on decoding and decoded values are clipped to each feature's
+    training range.
+
+    ``autoencoder`` also takes an :class:`~imblearn_deepsmote.Autoencoder`:
+    an unfitted one is cloned and trained (its own parameters then replace
+    DeepSMOTE's ``image_shape`` ... ``verbose``), a fitted one (or one
+    wrapped in :class:`~sklearn.frozen.FrozenEstimator`, which survives the
+    cloning done by grid searches) is used as it is, without training.
 
     Read more in the :ref:`User Guide <user_guide>`.
 
@@ -60,8 +83,9 @@ class DeepSMOTE(BaseOverSampler):
 
     {random_state}
 
-        An int makes ``fit_resample`` deterministic on CPU; torch's global
-        random state is left untouched.
+        An int makes ``fit_resample`` deterministic on CPU, in any thread;
+        torch's global random state is never used. It also seeds the
+        autoencoder that DeepSMOTE trains (its ``random_state`` is set).
 
     k_neighbors : int or object, default=5
         The nearest neighbours used by the default latent sampler, exactly as
@@ -75,13 +99,18 @@ class DeepSMOTE(BaseOverSampler):
         ``X`` is a flattened image (height and width at least 8); "square"
         means ``(1, s, s)`` with ``s * s`` features. ``None`` means tabular rows.
 
-    autoencoder : {{"auto", "conv", "mlp", "paper"}} or callable, default="auto"
-        ``"auto"`` is a compact convolutional autoencoder for images and an
-        MLP for tabular rows; ``"paper"`` is the paper's 28 x 28 architecture
-        (13.1M weights). A callable ``(input_shape, latent_dim) -> (encoder,
-        decoder)`` supplies your own modules; see
-        :func:`~imblearn_deepsmote.autoencoders.build_autoencoder` for the
-        contract.
+    autoencoder : {{"auto", "conv", "mlp", "paper"}}, callable or Autoencoder, \
+default="auto"
+        The autoencoder. A name or a callable is the network of the
+        :class:`~imblearn_deepsmote.Autoencoder` that DeepSMOTE builds from
+        its own parameters (its ``module``): ``"auto"`` is a compact
+        convolutional autoencoder for images and an MLP for tabular rows;
+        ``"paper"`` is the paper's 28 x 28 architecture (13.1M weights); a
+        callable ``(input_shape, latent_dim) -> (encoder, decoder)`` supplies
+        your own modules (see
+        :func:`~imblearn_deepsmote.deepsmote.build_network`). An
+        ``Autoencoder`` estimator is cloned and trained, or reused as it is
+        when already fitted.
 
     latent_dim : int or "auto", default="auto"
         Size of the latent code. ``"auto"`` is 32 for images (300 for the
@@ -98,9 +127,8 @@ class DeepSMOTE(BaseOverSampler):
     max_epochs : int or "auto", default="auto"
         Maximum number of training epochs. ``"auto"`` sizes the budget by the
         number of rows ``n``: ``ceil(180_000 / n)`` epochs, at least 5 and at
-        most 50, so that small datasets train 50 epochs and larger ones see
-        about 180,000 rows in all (see :ref:`training_budget`). The resolved
-        value is `max_epochs_`.
+        most 50 (see :ref:`training_budget`); the value used is
+        ``autoencoder_.max_epochs_``.
 
     batch_size : int, default=64
         Mini-batch size for training, encoding and decoding.
@@ -114,23 +142,18 @@ class DeepSMOTE(BaseOverSampler):
         (the paper's Algorithm 1); ``"reference"`` is the released code's
         reading (both sides shifted and latent codes detached, so a
         decoder-only reconstruction loss on a same-class batch); ``None``
-        trains on the reconstruction loss alone. ``None`` is the default
-        because it measured best and trains twice as fast: on MNIST at
-        imbalance ratio 100 (1,800 images, 5 seeds, a small CNN downstream)
-        balanced accuracy was 0.876 with ``None``, 0.864 with
-        ``"reference"``, 0.821 with ``"paper"`` (3 seeds; it pulls decoded
-        images towards the class mean, so they blur) and 0.855 for pixel
-        SMOTE. ``penalty="paper"`` or ``"reference"`` reproduce the paper or
-        its released code.
+        trains on the reconstruction loss alone. See :ref:`penalty` for how
+        the three compare.
 
     penalty_weight : float, default=1.0
         Weight of the penalty in the training loss.
 
     class_loss_weight : float, default=0.0
         Weight of an auxiliary cross-entropy loss from a linear classifier
-        on the latent code, which shapes the latent space by the labels so
-        that a point's nearest same-class neighbours, and the segment between
-        them, stay inside its class. ``0`` trains the plain DeepSMOTE loss.
+        on the latent code, which shapes the latent space by the labels
+        so that a point's nearest same-class neighbours, and the segment
+        between them, stay inside its class. ``0`` trains the plain
+        DeepSMOTE loss.
 
     tol : float, default=1e-3
         Relative improvement of the reconstruction loss that counts as
@@ -138,51 +161,41 @@ class DeepSMOTE(BaseOverSampler):
 
     n_iter_no_change : int or None, default=5
         Stop once the epoch's reconstruction loss has not improved by a
-        relative ``tol`` for this many epochs; ``None`` always trains
-        `max_epochs_` epochs.
+        relative ``tol`` for this many epochs; ``None`` always trains the
+        whole epoch budget.
 
     device : str, default="auto"
         ``"auto"`` uses CUDA when available and the CPU otherwise; ``"cpu"``,
         ``"cuda"`` and ``"cuda:N"`` are accepted.
 
+    n_threads : int or None, default=1
+        torch CPU threads used while training and decoding, in the calling
+        thread only; ``None`` uses torch's setting (see :ref:`speed`).
+
     mixed_precision : bool, default=False
         Train under ``torch.autocast`` with bfloat16: for GPUs with bfloat16
         support, and CPUs with native bfloat16 instructions (AVX-512 BF16 or
-        AMX), where the default image autoencoder trained 1.4 times faster
-        (:ref:`benchmarks`); elsewhere on a CPU it can be slower.
+        AMX); elsewhere on a CPU it can be slower (see :ref:`speed`).
 
     verbose : int, default=0
-        Show a progress bar over epochs with the current losses.
+        0 prints nothing, 1 one line per training epoch and why training
+        stopped, 2 also a progress bar within each epoch.
 
     Attributes
     ----------
     sampling_strategy_ : dict
         Number of samples generated per class.
 
-    autoencoder_ : torch.nn.Module
-        The trained autoencoder, with ``encoder`` and ``decoder`` sub-modules.
+    autoencoder_ : Autoencoder
+        The trained (or reused) autoencoder; its ``history_``,
+        ``max_epochs_``, ``latent_dim_``, ``image_shape_`` and ``device_``
+        describe the training.
 
     latent_sampler_ : imblearn over-sampler
         The latent sampler as configured (before per-class settings).
 
-    max_epochs_ : int
-        The epoch budget of the last fit (``max_epochs``, resolved).
-
-    history_ : list of dict
-        Per-epoch mean ``reconstruction_loss``, ``penalty_loss``,
-        ``class_loss`` and their weighted sum ``loss``.
-
-    latent_dim_ : int
-        The resolved latent size.
-
-    latent_codes_ : ndarray of shape (n_samples, `latent_dim_`)
+    latent_codes_ : ndarray of shape (n_samples, latent_dim)
         Latent codes of the training rows, reused by :meth:`generate`.
-
-    input_shape_ : tuple of int
-        Shape of one sample as the autoencoder sees it.
-
-    device_ : torch.device
-        The device the autoencoder was trained on.
 
     n_features_in_ : int
         Number of features in the input dataset.
@@ -193,6 +206,7 @@ class DeepSMOTE(BaseOverSampler):
 
     See Also
     --------
+    Autoencoder : The autoencoder, as a transformer of its own.
     imblearn.over_sampling.SMOTE : SMOTE in the input space.
 
     Notes
@@ -223,7 +237,11 @@ class DeepSMOTE(BaseOverSampler):
             HasMethods(["kneighbors", "kneighbors_graph"]),
         ],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
-        "autoencoder": [StrOptions(set(AUTOENCODERS)), callable],
+        "autoencoder": [
+            StrOptions(set(NETWORKS)),
+            HasMethods(["fit", "transform", "inverse_transform"]),
+            callable,
+        ],
         "latent_dim": [
             Interval(numbers.Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -241,6 +259,7 @@ class DeepSMOTE(BaseOverSampler):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "device": [str, torch.device],
+        "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "mixed_precision": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -264,6 +283,7 @@ class DeepSMOTE(BaseOverSampler):
         tol=1e-3,
         n_iter_no_change=5,
         device="auto",
+        n_threads=1,
         mixed_precision=False,
         verbose=0,
     ):
@@ -283,6 +303,7 @@ class DeepSMOTE(BaseOverSampler):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.device = device
+        self.n_threads = n_threads
         self.mixed_precision = mixed_precision
         self.verbose = verbose
 
@@ -307,72 +328,42 @@ class DeepSMOTE(BaseOverSampler):
                     f"Class {_python(label)!r} has {counts[label]} sample; DeepSMOTE "
                     "needs at least 2 samples of each class it over-samples."
                 )
-        image_shape = resolve_image_shape(self.image_shape, X.shape[1])
-        self.input_shape_ = image_shape or (X.shape[1],)
-        self.device_ = resolve_device(self.device)
-        self.latent_dim_ = self._resolve_latent_dim()
-        self.max_epochs_ = (
-            auto_epochs(len(X)) if self.max_epochs == "auto" else self.max_epochs
-        )
-        self.latent_sampler_ = self._default_latent_sampler()
-        self._dtype = X.dtype
-
         random_state = check_random_state(self.random_state)
-        seed = draw_seed(random_state)
-        self._scaler = MinMaxScaler((-1, 1)) if image_shape else StandardScaler()
-        X_scaled = self._scaler.fit_transform(X)
-        self._feature_min, self._feature_max = X.min(axis=0), X.max(axis=0)
-        self._fit_autoencoder(X_scaled, LabelEncoder().fit_transform(y), seed)
-        self.latent_codes_, self._y_fit = self._encode_scaled(X_scaled), y
+        self.autoencoder_ = self._fitted_autoencoder(X, y, draw_seed(random_state))
+        self.latent_sampler_ = self._default_latent_sampler()
+        self.latent_codes_, self._y_fit = self.autoencoder_.transform(X), y
+        self._dtype = X.dtype
         new_latent, new_labels = [], []
         for label, n_new in self.sampling_strategy_.items():
             if n_new > 0:
                 new_latent.append(self._sample_latent(label, n_new, random_state))
                 new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
-        new_latent = np.concatenate(
-            [np.empty((0, self.latent_dim_), np.float32), *new_latent]
+        X_resampled = np.empty(
+            (len(X) + sum(map(len, new_latent)), X.shape[1]), dtype=X.dtype
         )
-        X_resampled = np.empty((len(X) + len(new_latent), X.shape[1]), dtype=X.dtype)
         X_resampled[: len(X)] = X
         self._decode_into(new_latent, X_resampled[len(X) :])
         return X_resampled, np.concatenate([y, *new_labels])
 
-    def _fit_autoencoder(self, X_scaled, y_codes, seed) -> None:
-        """Build and train ``autoencoder_`` (and its latent class head, if any)."""
-        with seeded_torch(seed, self.device_):
-            self.autoencoder_ = build_autoencoder(
-                self.autoencoder, self.input_shape_, self.latent_dim_
-            ).to(self.device_)
-            class_head = None
-            if self.class_loss_weight > 0:
-                n_classes = int(y_codes.max()) + 1
-                class_head = torch.nn.Linear(self.latent_dim_, n_classes)
-                class_head = class_head.to(self.device_)
-        self.history_ = train_autoencoder(
-            self.autoencoder_,
-            self._as_model_input(X_scaled),
-            y_codes,
-            penalty=self.penalty,
-            penalty_weight=self.penalty_weight,
-            class_head=class_head,
-            class_loss_weight=self.class_loss_weight,
-            max_epochs=self.max_epochs_,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            mixed_precision=self.mixed_precision,
-            generator=torch_generator(seed),
-            device=self.device_,
-            verbose=self.verbose,
-        )
-
-    def _resolve_latent_dim(self) -> int:
-        if self.latent_dim != "auto":
-            return self.latent_dim
-        if len(self.input_shape_) == 3:
-            return 300 if self.autoencoder == "paper" else 32
-        return int(np.clip(np.ceil(self.input_shape_[0] / 2), 1, 32))
+    def _fitted_autoencoder(self, X, y, seed: int) -> Autoencoder:
+        """The autoencoder to over-sample with: reused when fitted, else trained."""
+        autoencoder = self.autoencoder
+        if not hasattr(autoencoder, "inverse_transform"):
+            params = {name: getattr(self, name) for name in _AUTOENCODER_PARAMS}
+            return Autoencoder(module=autoencoder, random_state=seed, **params).fit(
+                X, y
+            )
+        try:
+            check_is_fitted(autoencoder)
+        except NotFittedError:
+            return clone(autoencoder).set_params(random_state=seed).fit(X, y)
+        n_features = getattr(autoencoder, "n_features_in_", X.shape[1])
+        if n_features != X.shape[1]:
+            raise ValueError(
+                f"The fitted autoencoder was trained on {n_features} features but X "
+                f"has {X.shape[1]}."
+            )
+        return autoencoder
 
     def _default_latent_sampler(self):
         if self.latent_sampler is None:
@@ -424,41 +415,21 @@ class DeepSMOTE(BaseOverSampler):
             new = new[np.sort(random_state.choice(len(new), n_new, replace=False))]
         return new
 
-    def _as_model_input(self, X_scaled: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(X_scaled, dtype=np.float32).reshape(
-            -1, *self.input_shape_
+    def _decode_into(self, latent: list[np.ndarray], out: np.ndarray) -> None:
+        """Decode ``latent`` chunk by chunk into the rows of ``out``."""
+        codes = np.concatenate(
+            [np.empty((0, self.latent_codes_.shape[1]), np.float32), *latent]
         )
+        for start in range(0, len(codes), _DECODE_CHUNK):
+            chunk = codes[start : start + _DECODE_CHUNK]
+            out[start : start + len(chunk)] = self.autoencoder_.inverse_transform(chunk)
 
-    def _module_device(self) -> torch.device:
-        return next(self.autoencoder_.parameters()).device
-
-    @torch.no_grad()
-    def _encode_scaled(self, X_scaled: np.ndarray) -> np.ndarray:
-        self.autoencoder_.eval()
-        inputs = self._as_model_input(X_scaled)
-        latent = np.empty((len(inputs), self.latent_dim_), dtype=np.float32)
-        device = self._module_device()
-        for start in range(0, len(inputs), self.batch_size):
-            batch = torch.from_numpy(inputs[start : start + self.batch_size]).to(device)
-            latent[start : start + len(batch)] = (
-                self.autoencoder_.encoder(batch).cpu().numpy()
-            )
-        return latent
-
-    @torch.no_grad()
-    def _decode_into(self, latent: np.ndarray, out: np.ndarray) -> None:
-        """Decode ``latent`` in batches into the rows of ``out``, in original scale."""
-        self.autoencoder_.eval()
-        device = self._module_device()
-        latent = np.ascontiguousarray(latent, dtype=np.float32)
-        for start in range(0, len(latent), self.batch_size):
-            batch = torch.from_numpy(latent[start : start + self.batch_size]).to(device)
-            decoded = self.autoencoder_.decoder(batch).flatten(1).cpu().numpy()
-            rows = self._scaler.inverse_transform(
-                decoded.astype(self._dtype, copy=False)
-            )
-            out[start : start + len(batch)] = np.clip(
-                rows, self._feature_min, self._feature_max
+    def _check_fitted(self) -> None:
+        if "autoencoder_" not in self.__dict__:
+            raise NotFittedError(
+                f"This {type(self).__name__} has no trained autoencoder yet: call "
+                "fit_resample(X, y) first (fit only checks the data, as for every "
+                "imbalanced-learn sampler)."
             )
 
     def encode(self, X) -> np.ndarray:
@@ -472,19 +443,18 @@ class DeepSMOTE(BaseOverSampler):
 
         Returns
         -------
-        ndarray of shape (n_samples, `latent_dim_`), dtype float32
-            The latent codes.
+        ndarray of shape (n_samples, latent_dim), dtype float32
+            The latent codes (``autoencoder_.transform(X)``).
         """
-        check_is_fitted(self, "autoencoder_")
-        X = validate_data(self, X=X, reset=False, dtype=[np.float64, np.float32])
-        return self._encode_scaled(self._scaler.transform(X))
+        self._check_fitted()
+        return self.autoencoder_.transform(X)
 
     def decode(self, latent) -> np.ndarray:
         """Decode latent codes into rows of the original feature space.
 
         Parameters
         ----------
-        latent : array-like of shape (n_samples, `latent_dim_`)
+        latent : array-like of shape (n_samples, latent_dim)
             Latent codes, e.g. from :meth:`encode`.
 
         Returns
@@ -493,15 +463,10 @@ class DeepSMOTE(BaseOverSampler):
             Decoded rows, in the dtype of the data seen by ``fit_resample``
             and clipped to each feature's training range.
         """
-        check_is_fitted(self, "autoencoder_")
+        self._check_fitted()
         latent = np.asarray(latent, dtype=np.float32)
-        if latent.ndim != 2 or latent.shape[1] != self.latent_dim_:
-            raise ValueError(
-                f"latent must have shape (n_samples, {self.latent_dim_}); "
-                f"got {latent.shape}."
-            )
         out = np.empty((len(latent), self.n_features_in_), dtype=self._dtype)
-        self._decode_into(latent, out)
+        self._decode_into([latent], out)
         return out
 
     def generate(self, n_samples: int, target_class, random_state=None) -> np.ndarray:
@@ -534,7 +499,7 @@ class DeepSMOTE(BaseOverSampler):
         >>> sampler.generate(7, target_class=1, random_state=0).shape
         (7, 20)
         """
-        check_is_fitted(self, "autoencoder_")
+        self._check_fitted()
         n_class = int(np.sum(self._y_fit == target_class))
         if n_class < 2:
             raise ValueError(
@@ -553,40 +518,6 @@ class DeepSMOTE(BaseOverSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
-
-    def __getstate__(self):
-        """Pickle the autoencoder on the CPU so that it loads on any machine."""
-        state = self.__dict__.copy()
-        if "autoencoder_" in state and self._module_device().type != "cpu":
-            state["autoencoder_"] = _cpu_copy(self.autoencoder_)
-        return state
-
-
-def auto_epochs(n_samples: int) -> int:
-    """The epoch budget of ``max_epochs="auto"`` for ``n_samples`` training rows.
-
-    ``ceil(AUTO_ROWS_SEEN / n_samples)`` clipped to ``AUTO_EPOCH_RANGE``: 50
-    epochs up to 3,600 rows, then about 180,000 rows seen in all, and at
-    least 5 epochs from 36,000 rows on.
-
-    Examples
-    --------
-    >>> from imblearn_deepsmote.sampler import auto_epochs
-    >>> [auto_epochs(n) for n in (300, 1_800, 9_000, 60_000)]
-    [50, 50, 20, 5]
-    """
-    low, high = AUTO_EPOCH_RANGE
-    return int(np.clip(-(-AUTO_ROWS_SEEN // n_samples), low, high))
-
-
-def _cpu_copy(module: torch.nn.Module) -> torch.nn.Module:
-    """A CPU copy of ``module``, made without a second copy on its device."""
-    memo = {
-        id(p): torch.nn.Parameter(p.detach().cpu(), requires_grad=p.requires_grad)
-        for p in module.parameters()
-    }
-    memo.update({id(b): b.cpu() for b in module.buffers()})
-    return copy.deepcopy(module, memo)
 
 
 def _clip_neighbors(sampler, n_class: int, label) -> None:

@@ -14,12 +14,11 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.callbacks import Callback
 from skorch.dataset import ValidSplit
 
 from imblearn_deepsmote import MAMixClassifier, MAMixLoss, drw_weights
-from imblearn_deepsmote.modules import MLP, SmallCNN
+from imblearn_deepsmote.mamix import MLP, SmallCNN
 
 
 def fast_classifier(**params):
@@ -39,29 +38,6 @@ def imbalanced_data():
         random_state=0,
     )
     return X, y
-
-
-# --------------------------------------------------------------------------- #
-# scikit-learn's estimator checks                                             #
-# --------------------------------------------------------------------------- #
-EXPECTED_FAILED_CHECKS = {
-    "check_no_attributes_set_in_init": (
-        "skorch.NeuralNet.__init__ itself sets its state attributes history_, "
-        "initialized_ and virtual_params_; every skorch net fails this check."
-    ),
-}
-
-
-# skorch's set_params initialises the callbacks *before* assigning a new
-# ``callbacks`` value, so after check_set_params sets callbacks=-inf every later
-# set_params call raises TypeError too; the check passes but warns about it.
-@pytest.mark.filterwarnings("ignore:TypeError occurred during set_params:UserWarning")
-@pytest.mark.filterwarnings("ignore:Estimator's parameters changed after set_params")
-@parametrize_with_checks(
-    [fast_classifier()], expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS
-)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 # --------------------------------------------------------------------------- #
@@ -164,19 +140,6 @@ def test_cuda_without_cuda_is_a_clear_error(imbalanced_data):
         fast_classifier(device="cuda").fit(X, y)
 
 
-def test_device_auto_is_resolved_without_changing_the_parameter(imbalanced_data):
-    X, y = imbalanced_data
-    clf = fast_classifier(device="auto", max_epochs=1).fit(X, y)
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert clf.device_.type == expected
-    assert clf.get_params()["device"] == "auto"
-    assert clone(clf).get_params()["device"] == "auto"
-    assert next(clf.module_.parameters()).device.type == expected
-
-
-# --------------------------------------------------------------------------- #
-# persistence and model selection                                             #
-# --------------------------------------------------------------------------- #
 def test_pickled_classifier_predicts_the_same(imbalanced_data):
     X, y = imbalanced_data
     clf = fast_classifier(device="auto").fit(X, np.array(["x", "y", "z"])[y])
@@ -323,15 +286,6 @@ def test_int_random_state_is_reproducible_and_leaves_torch_rng_alone(imbalanced_
     assert not np.array_equal(
         first.history[:, "train_loss"], other.history[:, "train_loss"]
     )
-
-
-def test_random_state_none_follows_torch_manual_seed(imbalanced_data):
-    X, y = imbalanced_data
-    torch.manual_seed(123)
-    first = fast_classifier(random_state=None).fit(X, y).predict_proba(X)
-    torch.manual_seed(123)
-    second = fast_classifier(random_state=None).fit(X, y).predict_proba(X)
-    assert_array_equal(first, second)
 
 
 class RecordDRW(Callback):

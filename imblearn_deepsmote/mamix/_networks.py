@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .transformers import resolve_image_shape
+from ..utils._images import resolve_image_shape
 
 
 def _as_widths(hidden_units: int | Sequence[int], name: str) -> tuple[int, ...]:
@@ -39,7 +39,7 @@ class MLP(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from imblearn_deepsmote.modules import MLP
+    >>> from imblearn_deepsmote.mamix import MLP
     >>> MLP(n_features=4, n_classes=3, hidden_units=(8, 8))(torch.zeros(2, 4)).shape
     torch.Size([2, 3])
     """
@@ -91,7 +91,7 @@ class SmallCNN(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from imblearn_deepsmote.modules import SmallCNN
+    >>> from imblearn_deepsmote.mamix import SmallCNN
     >>> SmallCNN(image_shape=(8, 8), n_classes=10)(torch.zeros(5, 64)).shape
     torch.Size([5, 10])
     """

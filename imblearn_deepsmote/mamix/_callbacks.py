@@ -1,4 +1,4 @@
-"""skorch callbacks of the classifiers: deferred re-weighting (DRW)."""
+"""skorch callback of MAMix: deferred re-weighting (DRW)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 from skorch.callbacks import Callback
 from skorch.utils import to_numpy
 
-from .losses import drw_weights
+from ._losses import drw_weights
 
 __all__ = ["DeferredReweighting", "drw_start_epoch"]
 

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 from sklearn.metrics import balanced_accuracy_score
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 from skorch import NeuralNetClassifier
@@ -17,17 +18,15 @@ from skorch.callbacks import Callback, EpochScoring
 from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
-from torch.utils.data import DataLoader
 
-from ._device import draw_seed, resolve_device, seeded_torch, torch_generator
-from .callbacks import DeferredReweighting, drw_start_epoch
-from .losses import MAMixLoss
-from .modules import MLP, SmallCNN
-from .transformers import resolve_image_shape
+from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
+from ..utils._batching import TensorBatches
+from ..utils._images import resolve_image_shape
+from ._callbacks import DeferredReweighting, drw_start_epoch
+from ._losses import MAMixLoss
+from ._networks import MLP, SmallCNN
 
 __all__ = ["MAMixClassifier"]
-
-_SEED_BOUND = np.iinfo(np.int32).max
 
 
 def _balanced_accuracy_of_codes(net: MAMixClassifier, X, y) -> float:
@@ -35,7 +34,7 @@ def _balanced_accuracy_of_codes(net: MAMixClassifier, X, y) -> float:
     return balanced_accuracy_score(y, net.predict_proba(X).argmax(axis=1))
 
 
-class MAMixClassifier(NeuralNetClassifier):
+class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     """A skorch neural-network classifier trained with margin-aware Mixup.
 
     Every training batch is mixed once: one ``lam ~ Beta(alpha, alpha)`` per
@@ -67,9 +66,9 @@ class MAMixClassifier(NeuralNetClassifier):
     Parameters
     ----------
     module : "auto", torch module class or instance, default="auto"
-        ``"auto"`` builds :class:`~imblearn_deepsmote.modules.SmallCNN`
+        ``"auto"`` builds :class:`~imblearn_deepsmote.mamix.SmallCNN`
         from ``image_shape`` when it is given, else an
-        :class:`~imblearn_deepsmote.modules.MLP`; both are sized from the
+        :class:`~imblearn_deepsmote.mamix.MLP`; both are sized from the
         data (``n_features``, ``n_classes``) and take ``module__*``
         parameters such as ``module__hidden_units``. A module class or
         instance is used as in skorch (it must return logits).
@@ -99,15 +98,20 @@ class MAMixClassifier(NeuralNetClassifier):
     drw_beta : float, default=0.9999
         ``beta`` of the class-balanced DRW weights.
     random_state : int, RandomState instance or None, default=None
-        An int makes training reproducible (initialisation, shuffling,
-        ``lam`` and permutations, dropout) without changing torch's global
-        random state; ``None`` draws from torch's global generator, as plain
-        skorch does.
+        Seed of everything training draws (initialisation, shuffling,
+        ``lam`` and permutations, dropout). An int gives the same fit every
+        time on the CPU, in any thread; ``None`` draws a seed from numpy's
+        global random state, as scikit-learn does. torch's global random
+        state is never used.
     device : str or torch.device, default="auto"
         ``"auto"`` trains on CUDA when available, else on the CPU; or
         ``"cpu"``, ``"cuda"``, ``"cuda:N"``. The parameter keeps its value;
         the resolved device is ``device_`` (and what skorch reads as
         ``net.device``).
+    n_threads : int or None, default=1
+        torch CPU threads for this estimator's computations, set in the
+        calling thread only and restored afterwards (never above torch's
+        own setting); ``None`` uses torch's setting (see :ref:`speed`).
     criterion : torch criterion class, default=MAMixLoss
         Must accept ``(logits, target, partner_target=..., lam=...)``;
         ``class_counts`` and ``ratio`` are filled in for ``MAMixLoss``.
@@ -119,9 +123,15 @@ class MAMixClassifier(NeuralNetClassifier):
         No internal validation split by default: a split of resampled data
         holds synthetic rows and tiny classes. If one is set, the default
         callback ``valid_bacc`` logs the validation balanced accuracy.
+    iterator_train, iterator_valid : callable, default=TensorBatches
+        Batch iterators; :class:`~imblearn_deepsmote.utils.TensorBatches`
+        slices whole tensors (a :class:`~torch.utils.data.DataLoader` works
+        too).
     iterator_train__shuffle : bool, default=True
         Shuffling matters: samplers append synthetic rows class by class.
     verbose : int, default=0
+        0 prints nothing, 1 one line per epoch, 2 also a progress bar within
+        each epoch.
     **kwargs
         Other skorch parameters (``callbacks``, ``warm_start``,
         ``module__*``, ``optimizer__*``, ``iterator_train__*``, ...);
@@ -166,6 +176,22 @@ class MAMixClassifier(NeuralNetClassifier):
     [False, False, False, False, True]
     """
 
+    _parameter_constraints: dict = {
+        **SKORCH_PARAMETER_CONSTRAINTS,
+        "module": [StrOptions({"auto"}), callable, nn.Module],
+        "image_shape": [tuple, list, StrOptions({"square"}), None],
+        "class_counts": ["array-like", Mapping, None],
+        "mamix_ratio": [Interval(numbers.Real, None, None, closed="neither")],
+        "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
+        "drw": ["boolean"],
+        "drw_start": [
+            Interval(numbers.Integral, 0, None, closed="left"),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
+        "drw_beta": [Interval(numbers.Real, 0, 1, closed="left")],
+        "classes": ["array-like", None],
+    }
+
     def __init__(
         self,
         module: str | type[nn.Module] | nn.Module = "auto",
@@ -179,13 +205,16 @@ class MAMixClassifier(NeuralNetClassifier):
         drw_beta: float = 0.9999,
         random_state: int | np.random.RandomState | None = None,
         device: str | torch.device = "auto",
+        n_threads: int | None = 1,
         criterion: type[nn.Module] | nn.Module = MAMixLoss,
         optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
         lr: float = 1e-3,
         max_epochs: int = 100,
         batch_size: int = 128,
-        train_split=None,
+        iterator_train: Any = TensorBatches,
+        iterator_valid: Any = TensorBatches,
         iterator_train__shuffle: bool = True,
+        train_split=None,
         verbose: int = 0,
         **kwargs,
     ) -> None:
@@ -196,6 +225,8 @@ class MAMixClassifier(NeuralNetClassifier):
             lr=lr,
             max_epochs=max_epochs,
             batch_size=batch_size,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
             train_split=train_split,
             verbose=verbose,
             device=device,
@@ -209,67 +240,18 @@ class MAMixClassifier(NeuralNetClassifier):
         self.drw_start = drw_start
         self.drw_beta = drw_beta
         self.random_state = random_state
+        self.n_threads = n_threads
         self.iterator_train__shuffle = iterator_train__shuffle
-
-    # ------------------------------------------------------------------ #
-    # device: the parameter stays as given; skorch reads the resolved one #
-    # ------------------------------------------------------------------ #
-    @property
-    def device(self) -> str | torch.device | None:
-        """The device skorch computes on: ``"auto"`` resolved."""
-        device = self.__dict__.get("device")
-        if isinstance(device, str) and device == "auto":
-            resolved = self.__dict__.get("device_")
-            return str(resolved if resolved is not None else resolve_device("auto"))
-        return device
-
-    @device.setter
-    def device(self, value: str | torch.device | None) -> None:
-        self.__dict__["device"] = value
-
-    def _get_param_names(self) -> list[str]:
-        # skorch lists its private ``_params_to_validate`` as a parameter
-        return [name for name in super()._get_param_names() if not name.startswith("_")]
-
-    def get_params(self, deep: bool = True, **kwargs) -> dict[str, Any]:
-        params = super().get_params(deep=deep, **kwargs)
-        params["device"] = self.__dict__.get("device")
-        return params
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        device = state.get("device")
-        if isinstance(device, str) and device == "auto":
-            resolved = resolve_device("auto")
-            super().__setstate__({**state, "device": resolved})
-            self.__dict__["device"] = "auto"
-            if "device_" in state:
-                self.__dict__["device_"] = resolved
-            return
-        super().__setstate__(state)
-        if "device_" in state and self.__dict__.get("device") is not None:
-            # skorch maps a CUDA net to the CPU when CUDA is missing
-            self.__dict__["device_"] = torch.device(self.__dict__["device"])
-
-    def load_params(self, *args, **kwargs) -> None:
-        device = self.__dict__.get("device")
-        try:
-            super().load_params(*args, **kwargs)
-        finally:
-            if isinstance(device, str) and device == "auto":
-                self.__dict__["device"] = device
 
     # ------------------------------------------------------------------ #
     # initialisation                                                      #
     # ------------------------------------------------------------------ #
     @property
     def _default_callbacks(self) -> list[tuple[str, Callback]]:
-        callbacks = [
-            (name, callback)
-            for name, callback in super()._default_callbacks
-            if name != "valid_acc"
-        ]
+        callbacks = super()._default_callbacks
+        position = [name for name, _ in callbacks].index("print_log")
         callbacks.insert(
-            -1,
+            position,
             (
                 "valid_bacc",
                 EpochScoring(
@@ -284,21 +266,6 @@ class MAMixClassifier(NeuralNetClassifier):
             callbacks.insert(1, ("drw", drw))
         return callbacks
 
-    def _next_seed(self) -> int:
-        return int(self.rng_.integers(_SEED_BOUND))
-
-    def initialize(self) -> MAMixClassifier:
-        """Resolve the device, seed the random streams and build the net."""
-        self.device_ = resolve_device(self.__dict__.get("device"))
-        if self.random_state is None:
-            seed = int(torch.randint(_SEED_BOUND, ()).item())  # torch's global RNG
-        else:
-            seed = draw_seed(self.random_state)
-        self.rng_ = np.random.default_rng(seed)
-        self.shuffle_generator_ = torch_generator(self._next_seed())
-        super().initialize()
-        return self
-
     def initialize_module(self) -> MAMixClassifier:
         """Build ``module_``: the default network when ``module="auto"``."""
         kwargs = self.get_params_for("module")
@@ -309,11 +276,7 @@ class MAMixClassifier(NeuralNetClassifier):
                     f"module must be 'auto' or a torch module; got {module!r}."
                 )
             module, kwargs = self._auto_module(kwargs)
-        if hasattr(self, "rng_"):
-            with seeded_torch(self._next_seed(), self.device_):
-                self.module_ = self.initialized_instance(module, kwargs)
-        else:
-            self.module_ = self.initialized_instance(module, kwargs)
+        self.module_ = self.initialized_instance(module, kwargs)
         return self
 
     def _auto_module(
@@ -356,26 +319,6 @@ class MAMixClassifier(NeuralNetClassifier):
         self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
 
-    def get_iterator(self, dataset, training: bool = False):
-        """A data loader; training shuffles with the net's own generator."""
-        prefix = "iterator_train" if training else "iterator_valid"
-        kwargs = self.get_params_for(prefix)
-        iterator = self.iterator_train if training else self.iterator_valid
-        kwargs.setdefault("batch_size", self.batch_size)
-        if kwargs["batch_size"] == -1:
-            kwargs["batch_size"] = len(dataset)
-        if (
-            training
-            and kwargs.get("shuffle")
-            and "generator" not in kwargs
-            and "sampler" not in kwargs
-            and isinstance(iterator, type)
-            and issubclass(iterator, DataLoader)
-            and getattr(self, "shuffle_generator_", None) is not None
-        ):
-            kwargs["generator"] = self.shuffle_generator_
-        return iterator(dataset, **kwargs)
-
     # ------------------------------------------------------------------ #
     # data                                                                #
     # ------------------------------------------------------------------ #
@@ -390,25 +333,6 @@ class MAMixClassifier(NeuralNetClassifier):
 
     def check_data(self, X, y) -> None:
         """Data are validated in ``fit`` and ``partial_fit``; nothing to do."""
-
-    def _check_hyperparameters(self) -> None:
-        if not isinstance(self.drw, (bool, np.bool_)):
-            raise ValueError(f"drw must be True or False; got {self.drw!r}.")
-        if not (isinstance(self.alpha, numbers.Real) and self.alpha > 0):
-            raise ValueError(f"alpha must be a positive number; got {self.alpha!r}.")
-        if not (
-            isinstance(self.mamix_ratio, numbers.Real) and np.isfinite(self.mamix_ratio)
-        ):
-            raise ValueError(
-                f"mamix_ratio must be a finite number; got {self.mamix_ratio!r}."
-            )
-        if self.drw:
-            drw_start_epoch(self.drw_start, self.max_epochs)
-            if not (isinstance(self.drw_beta, numbers.Real) and 0 <= self.drw_beta < 1):
-                raise ValueError(f"drw_beta must be in [0, 1); got {self.drw_beta!r}.")
-        self.image_shape_ = resolve_image_shape(
-            self.image_shape, self.n_features_in_, min_side=1
-        )
 
     def _resolve_class_counts(self, codes: np.ndarray) -> np.ndarray:
         classes = self.classes_
@@ -468,7 +392,11 @@ class MAMixClassifier(NeuralNetClassifier):
                 np.bincount(codes, minlength=len(self.classes_)), 1
             ).astype(float)
             self.class_counts_ = self._resolve_class_counts(codes)
-            self._check_hyperparameters()
+            if self.drw:
+                drw_start_epoch(self.drw_start, self.max_epochs)
+            self.image_shape_ = resolve_image_shape(
+                self.image_shape, self.n_features_in_, min_side=1
+            )
         return X, codes
 
     def _validate_prediction_data(self, X):
@@ -496,10 +424,7 @@ class MAMixClassifier(NeuralNetClassifier):
         self
         """
         reset = not (self.warm_start and self._fitted_on_data())
-        X, codes = self._validate_training_data(X, y, reset=reset)
-        if reset:
-            self.initialize()
-        return self._train(X, codes, "fit", **fit_params)
+        return self._train(X, y, reset=reset, routing_method="fit", **fit_params)
 
     def partial_fit(
         self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None, **fit_params
@@ -521,18 +446,26 @@ class MAMixClassifier(NeuralNetClassifier):
         """
         fit_params.pop("_routing_method", None)
         reset = not self._fitted_on_data()
-        X, codes = self._validate_training_data(X, y, reset=reset, classes=classes)
-        if reset:
-            self.initialize()
-        return self._train(X, codes, "partial_fit", **fit_params)
+        return self._train(
+            X,
+            y,
+            reset=reset,
+            routing_method="partial_fit",
+            classes=classes,
+            **fit_params,
+        )
 
     def _fitted_on_data(self) -> bool:
         return bool(self.initialized_) and "classes_inferred_" in self.__dict__
 
-    def _train(self, X, codes, routing_method: str, **fit_params) -> MAMixClassifier:
-        # dropout and any other randomness of the module come from a forked,
-        # seeded torch RNG: reproducible, and the global state is restored
-        with seeded_torch(self._next_seed(), self.device_):
+    def _train(
+        self, X, y, *, reset: bool, routing_method: str, classes=None, **fit_params
+    ) -> MAMixClassifier:
+        self._start_training(reset=reset)
+        X, codes = self._validate_training_data(X, y, reset=reset, classes=classes)
+        with self._torch_context(training=True):
+            if reset:
+                self.initialize()
             super().partial_fit(X, codes, _routing_method=routing_method, **fit_params)
         return self
 
@@ -544,8 +477,8 @@ class MAMixClassifier(NeuralNetClassifier):
         yi = to_tensor(yi, device=self.device)
         if not isinstance(Xi, torch.Tensor):
             raise TypeError("MAMixClassifier mixes tensor inputs only.")
-        lam = float(self.rng_.beta(self.alpha, self.alpha))
-        perm = torch.from_numpy(self.rng_.permutation(len(yi))).to(yi.device)
+        lam = float(self._rng.beta(self.alpha, self.alpha))
+        perm = torch.randperm(len(yi), device=yi.device)  # the private stream
         X_mixed = (1.0 - lam) * Xi + lam * Xi[perm]
         y_pred = self.infer(X_mixed, **fit_params)
         loss = self.get_loss(
@@ -590,7 +523,9 @@ class MAMixClassifier(NeuralNetClassifier):
             Columns in the order of ``classes_``.
         """
         self.check_is_fitted()
-        proba = super().predict_proba(self._validate_prediction_data(X))
+        X = self._validate_prediction_data(X)
+        with self._torch_context(training=False):
+            proba = super().predict_proba(X)
         if self.predict_nonlinearity == "auto" and isinstance(
             self.criterion_, nn.CrossEntropyLoss
         ):

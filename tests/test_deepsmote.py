@@ -11,35 +11,11 @@ from sklearn.datasets import load_digits, make_classification
 from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import SVC
 
-from imblearn_deepsmote import DeepSMOTE
-from imblearn_deepsmote.sampler import auto_epochs
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 
 def tiny(**params):
     return DeepSMOTE(**{"max_epochs": 2, "random_state": 0, "device": "cpu", **params})
-
-
-@pytest.fixture
-def tabular():
-    X, y = make_classification(
-        n_samples=200,
-        n_features=6,
-        n_informative=4,
-        n_classes=3,
-        weights=[0.7, 0.2, 0.1],
-        random_state=0,
-    )
-    return X, y
-
-
-def images(shape, n_per_class=(30, 8), seed=0):
-    rng = np.random.default_rng(seed)
-    n_features = int(np.prod(shape))
-    X = np.concatenate(
-        [rng.normal(loc=c, size=(n, n_features)) for c, n in enumerate(n_per_class)]
-    )
-    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
-    return X.astype(np.float32), y
 
 
 def test_originals_come_first_bit_for_bit_and_inputs_are_not_mutated(tabular):
@@ -139,82 +115,40 @@ def test_float_sampling_strategy_on_binary_target():
     [(1, 28, 28), (3, 32, 32), (1, 8, 8), (28, 28), (2, 9, 13)],
     ids=lambda s: "x".join(map(str, s)),
 )
-def test_image_shapes_get_a_conv_autoencoder_of_the_right_size(image_shape):
-    X, y = images(image_shape)
+def test_image_shapes_get_a_conv_autoencoder_of_the_right_size(
+    make_images, image_shape
+):
+    X, y = make_images(image_shape)
     sampler = tiny(image_shape=image_shape)
     X_res, y_res = sampler.fit_resample(X, y)
     assert X_res.shape == (60, X.shape[1]) and Counter(y_res) == {0: 30, 1: 30}
     expected = image_shape if len(image_shape) == 3 else (1, *image_shape)
-    assert sampler.input_shape_ == expected
-    assert any(isinstance(m, torch.nn.Conv2d) for m in sampler.autoencoder_.modules())
+    assert sampler.autoencoder_.image_shape_ == expected
+    modules = sampler.autoencoder_.module_.modules()
+    assert any(isinstance(m, torch.nn.Conv2d) for m in modules)
 
 
 def test_tabular_rows_get_an_mlp_autoencoder(tabular):
     X, y = tabular
     sampler = tiny()
     sampler.fit_resample(X, y)
-    assert sampler.input_shape_ == (6,)
-    assert sampler.latent_dim_ == 3
-    assert not any(
-        isinstance(m, torch.nn.Conv2d) for m in sampler.autoencoder_.modules()
-    )
+    assert sampler.autoencoder_.image_shape_ is None
+    assert sampler.autoencoder_.latent_dim_ == 3
+    modules = sampler.autoencoder_.module_.modules()
+    assert not any(isinstance(m, torch.nn.Conv2d) for m in modules)
 
 
-def test_paper_autoencoder_reproduces_the_paper_architecture():
-    X, y = images((1, 28, 28), n_per_class=(12, 6))
+def test_paper_autoencoder_reproduces_the_paper_architecture(make_images):
+    X, y = make_images((1, 28, 28), n_per_class=(12, 6))
     sampler = tiny(image_shape=(1, 28, 28), autoencoder="paper", max_epochs=1)
     sampler.fit_resample(X, y)
-    assert sampler.latent_dim_ == 300
-    assert sum(p.numel() for p in sampler.autoencoder_.parameters()) == 13_085_357
+    assert sampler.autoencoder_.latent_dim_ == 300
+    parameters = sampler.autoencoder_.module_.parameters()
+    assert sum(p.numel() for p in parameters) == 13_085_357
 
 
-@pytest.mark.parametrize("penalty", ["paper", "reference", None])
-def test_each_penalty_mode_trains_and_is_recorded_in_history(tabular, penalty):
-    X, y = tabular
-    sampler = tiny(penalty=penalty, max_epochs=3, n_iter_no_change=None)
-    sampler.fit_resample(X, y)
-    assert [h["epoch"] for h in sampler.history_] == [1, 2, 3]
-    penalties = [h["penalty_loss"] for h in sampler.history_]
-    assert (
-        all(p == 0 for p in penalties)
-        if penalty is None
-        else all(p > 0 for p in penalties)
-    )
-    for h in sampler.history_:
-        assert h["loss"] == pytest.approx(h["reconstruction_loss"] + h["penalty_loss"])
-        assert h["class_loss"] == 0
-
-
-def test_early_stopping_ends_training_before_max_epochs(tabular):
-    X, y = tabular
-    sampler = tiny(max_epochs=200, tol=0.5, n_iter_no_change=2)
-    sampler.fit_resample(X, y)
-    assert len(sampler.history_) < 200
-
-
-@pytest.mark.parametrize(
-    ("n_samples", "epochs"),
-    [(2, 50), (3_600, 50), (3_601, 50), (4_000, 45), (9_000, 20), (36_000, 5)]
-    + [(10**6, 5)],
-)
-def test_auto_epoch_budget_shrinks_with_the_number_of_rows(n_samples, epochs):
-    assert auto_epochs(n_samples) == epochs
-    assert auto_epochs(n_samples) * n_samples >= min(180_000, 50 * n_samples)
-
-
-def test_auto_max_epochs_is_resolved_at_fit_and_an_int_overrides_it(tabular):
-    X, y = tabular
-    sampler = tiny(max_epochs="auto", n_iter_no_change=None)
-    sampler.fit_resample(X, y)
-    assert sampler.max_epochs_ == auto_epochs(len(X)) == 50
-    assert len(sampler.history_) == 50
-    assert sampler.get_params()["max_epochs"] == "auto"
-    sampler.set_params(max_epochs=3).fit_resample(X, y)
-    assert sampler.max_epochs_ == len(sampler.history_) == 3
-
-
-def test_decoded_values_stay_inside_the_training_range():
-    X, y = images((1, 8, 8))
+def test_decoded_values_stay_inside_the_training_range(make_images):
+    X, y = make_images((1, 8, 8))
     X = np.clip(X, -0.5, 0.5)
     X[:, 0] = 0.25  # a constant pixel must stay constant
     X_res, _ = tiny(image_shape=(8, 8)).fit_resample(X, y)
@@ -228,21 +162,23 @@ def test_encode_and_decode_round_trip_through_the_latent_space(tabular):
     sampler = tiny(max_epochs=30)
     sampler.fit_resample(X, y)
     latent = sampler.encode(X)
-    assert latent.shape == (len(X), sampler.latent_dim_) and latent.dtype == np.float32
+    assert latent.shape == (len(X), 3) and latent.dtype == np.float32
     decoded = sampler.decode(latent)
     assert decoded.shape == X.shape and decoded.dtype == X.dtype
     assert np.mean((decoded - X) ** 2) < np.var(X)
 
 
-def test_small_class_uses_fewer_neighbours_with_a_warning():
-    X, y = images((1, 8, 8), n_per_class=(20, 3))
+def test_small_class_uses_fewer_neighbours_with_a_warning(make_images):
+    X, y = make_images((1, 8, 8), n_per_class=(20, 3))
     with pytest.warns(UserWarning, match=r"Class 1 has 3 samples.*k_neighbors=2"):
         _, y_res = tiny(image_shape=(8, 8)).fit_resample(X, y)
     assert Counter(y_res) == {0: 20, 1: 20}
 
 
-def test_neighbours_object_is_accepted_like_smote_and_clipped_for_small_classes():
-    X, y = images((1, 8, 8), n_per_class=(20, 3))
+def test_neighbours_object_is_accepted_like_smote_and_clipped_for_small_classes(
+    make_images,
+):
+    X, y = make_images((1, 8, 8), n_per_class=(20, 3))
     sampler = tiny(image_shape=(8, 8), k_neighbors=NearestNeighbors(n_neighbors=6))
     with pytest.warns(UserWarning, match="Class 1 has 3 samples"):
         _, y_res = sampler.fit_resample(X, y)
@@ -264,7 +200,7 @@ def test_resolved_device_is_a_fitted_attribute_and_the_parameter_is_unchanged(ta
     sampler.fit_resample(X, y)
     assert sampler.device == "auto"
     expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert sampler.device_.type == expected
+    assert sampler.autoencoder_.device_.type == expected
 
 
 @pytest.mark.parametrize(
@@ -294,8 +230,8 @@ def test_bad_input_gets_a_clear_error(tabular, X_change, params, message):
         tiny(**params).fit_resample(X_change(X), y)
 
 
-def test_image_shape_smaller_than_eight_pixels_is_refused():
-    X, y = images((1, 4, 4))
+def test_image_shape_smaller_than_eight_pixels_is_refused(make_images):
+    X, y = make_images((1, 4, 4))
     with pytest.raises(ValueError, match="image_shape"):
         tiny(image_shape=(4, 4)).fit_resample(X, y)
 
@@ -322,22 +258,6 @@ def test_class_with_a_single_sample_is_a_clear_error_naming_it(tabular):
         tiny().fit_resample(X, y)
 
 
-def test_user_factory_with_wrong_latent_size_is_a_clear_error(tabular):
-    def factory(input_shape, latent_dim):
-        n = input_shape[0]
-        return torch.nn.Linear(n, latent_dim + 1), torch.nn.Linear(latent_dim + 1, n)
-
-    with pytest.raises(ValueError, match=r"encoder must return shape \(n, 3\)"):
-        tiny(autoencoder=factory).fit_resample(*tabular)
-
-
-def test_user_factory_returning_something_else_is_a_clear_error(tabular):
-    with pytest.raises(TypeError, match=r"tuple \(encoder, decoder\)"):
-        tiny(autoencoder=lambda shape, dim: torch.nn.Linear(6, dim)).fit_resample(
-            *tabular
-        )
-
-
 def test_synthetic_digits_are_recognised_as_the_class_they_were_made_for():
     """Fidelity with teeth: a classifier trained on held-out real digits agrees."""
     X, y = load_digits(return_X_y=True)
@@ -360,11 +280,11 @@ def test_generate_makes_more_samples_of_a_class_without_retraining(tabular):
     X, y = tabular
     sampler = tiny()
     sampler.fit_resample(X, y)
-    weights = [p.detach().clone() for p in sampler.autoencoder_.parameters()]
+    weights = [p.detach().clone() for p in sampler.autoencoder_.module_.parameters()]
     new = sampler.generate(500, target_class=2, random_state=0)
     assert new.shape == (500, X.shape[1]) and new.dtype == X.dtype
     assert np.array_equal(new, sampler.generate(500, target_class=2, random_state=0))
-    after = list(sampler.autoencoder_.parameters())
+    after = list(sampler.autoencoder_.module_.parameters())
     assert all(torch.equal(a, b) for a, b in zip(weights, after, strict=True))
 
 
@@ -375,30 +295,101 @@ def test_generate_for_an_unknown_class_is_a_clear_error(tabular):
         sampler.generate(3, target_class=7)
 
 
-def test_class_loss_weight_trains_a_latent_classifier_and_records_its_loss(tabular):
-    X, y = tabular
-    sampler = tiny(class_loss_weight=2.0, max_epochs=20, n_iter_no_change=None)
-    sampler.fit_resample(X, y)
-    class_losses = [h["class_loss"] for h in sampler.history_]
-    assert class_losses[-1] < class_losses[0]
-    for h in sampler.history_:
-        expected = h["reconstruction_loss"] + h["penalty_loss"] + 2 * h["class_loss"]
-        assert h["loss"] == pytest.approx(expected)
-
-
-def test_mixed_precision_trains_and_keeps_output_dtype():
-    X, y = images((1, 8, 8))
+def test_mixed_precision_trains_and_keeps_output_dtype(make_images):
+    X, y = make_images((1, 8, 8))
     sampler = tiny(image_shape=(8, 8), mixed_precision=True)
     X_res, _ = sampler.fit_resample(X, y)
     assert X_res.dtype == np.float32 and np.isfinite(X_res).all()
-    assert np.isfinite([h["loss"] for h in sampler.history_]).all()
+    assert np.isfinite(sampler.autoencoder_.history_[:, "train_loss"]).all()
 
 
-def test_early_stopping_watches_the_reconstruction_loss(tabular):
+def test_training_parameters_are_handed_to_the_autoencoder_it_builds(tabular):
     X, y = tabular
-    sampler = tiny(max_epochs=300, tol=1e-2, n_iter_no_change=3)
+    sampler = tiny(
+        penalty="reference",
+        class_loss_weight=0.5,
+        latent_dim=4,
+        batch_size=32,
+        lr=0.01,
+        max_epochs=3,
+        n_iter_no_change=None,
+    )
     sampler.fit_resample(X, y)
-    losses = [h["reconstruction_loss"] for h in sampler.history_]
-    assert len(losses) < 300
-    best_before = min(losses[:-3])
-    assert all(loss >= best_before * (1 - 1e-2) for loss in losses[-3:])
+    autoencoder = sampler.autoencoder_
+    assert isinstance(autoencoder, Autoencoder)
+    assert (autoencoder.latent_dim_, autoencoder.batch_size, autoencoder.lr) == (
+        4,
+        32,
+        0.01,
+    )
+    assert len(autoencoder.history_) == 3
+    assert {"train_penalty_loss", "train_class_loss"} <= set(autoencoder.history_[-1])
+
+
+def test_early_stopping_parameters_end_training_before_the_epoch_budget(tabular):
+    sampler = tiny(max_epochs=200, tol=0.5, n_iter_no_change=2)
+    sampler.fit_resample(*tabular)
+    assert len(sampler.autoencoder_.history_) < 200
+
+
+def test_an_unfitted_autoencoder_is_cloned_seeded_and_trained(tabular):
+    X, y = tabular
+    given = Autoencoder(latent_dim=2, max_epochs=3)
+    sampler = tiny(autoencoder=given)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert sampler.autoencoder_ is not given and not hasattr(given, "scaler_")
+    assert sampler.autoencoder_.latent_dim_ == 2
+    again, _ = tiny(autoencoder=given).fit_resample(X, y)
+    assert np.array_equal(X_res, again)  # seeded by DeepSMOTE's random_state
+
+
+def test_a_fitted_autoencoder_is_reused_without_training(tabular):
+    X, y = tabular
+    fitted = Autoencoder(max_epochs=5, random_state=0).fit(X)
+    weights = [p.detach().clone() for p in fitted.module_.parameters()]
+    sampler = tiny(autoencoder=fitted)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.autoencoder_ is fitted and len(fitted.history_) == 5
+    after = list(fitted.module_.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(weights, after, strict=True))
+    assert np.array_equal(sampler.latent_codes_, fitted.transform(X))
+    assert Counter(y_res) == {0: 138, 1: 138, 2: 138}
+
+
+def test_a_frozen_autoencoder_survives_a_grid_search_and_trains_once(tabular):
+    from imblearn.pipeline import make_pipeline
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = tabular
+    fitted = Autoencoder(max_epochs=5, random_state=0).fit(X)
+    pipe = make_pipeline(
+        tiny(autoencoder=FrozenEstimator(fitted)), LogisticRegression()
+    )
+    search = GridSearchCV(
+        pipe, {"deepsmote__k_neighbors": [2, 4]}, cv=2, scoring="balanced_accuracy"
+    ).fit(X, y)
+    assert len(fitted.history_) == 5  # never trained again
+    assert search.best_estimator_[0].autoencoder_.estimator is fitted
+
+
+def test_a_fitted_autoencoder_of_another_width_is_a_clear_error(tabular):
+    X, y = tabular
+    fitted = Autoencoder(max_epochs=1).fit(X[:, :4])
+    with pytest.raises(ValueError, match="trained on 4 features but X has 6"):
+        tiny(autoencoder=fitted).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("method", ["generate", "encode", "decode"])
+def test_using_a_sampler_that_was_only_fit_points_to_fit_resample(tabular, method):
+    from sklearn.exceptions import NotFittedError
+
+    sampler = tiny().fit(*tabular)
+    call = {
+        "generate": lambda: sampler.generate(3, target_class=1),
+        "encode": lambda: sampler.encode(tabular[0]),
+        "decode": lambda: sampler.decode(np.zeros((2, 3))),
+    }[method]
+    with pytest.raises(NotFittedError, match=r"call fit_resample\(X, y\) first"):
+        call()

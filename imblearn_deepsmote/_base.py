@@ -1,0 +1,266 @@
+"""One policy for the package's skorch estimators.
+
+:class:`TorchEstimatorMixin` is the single place that decides, for both
+:class:`~imblearn_deepsmote.Autoencoder` and
+:class:`~imblearn_deepsmote.MAMixClassifier`:
+
+- ``random_state``: an int makes fits reproducible on the CPU; ``None`` draws
+  the seed from numpy's global random state, as scikit-learn does. Either way
+  torch's and numpy's global random states are never used while training or
+  predicting: a private random stream (:class:`~imblearn_deepsmote.utils.PrivateRNG`)
+  serves weight initialisation, shuffling and dropout, in the fitting thread
+  only, so fits in parallel threads reproduce sequential ones;
+- ``device="auto"``: CUDA when available, else the CPU; the parameter keeps
+  its value and the device in use is ``device_``;
+- ``n_threads``: torch CPU threads used by this estimator's computations,
+  in its own thread only, restored afterwards;
+- ``verbose``: 0 silent, 1 one line per epoch (and why training stopped),
+  2 also a progress bar within each epoch;
+- pickling through skorch (a net trained on a GPU loads on a CPU);
+- parameters validated against ``_parameter_constraints`` at fit;
+- one host-device synchronisation per epoch, not per batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import (
+    Interval,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
+from skorch.dataset import get_len
+from torch.overrides import _get_current_function_mode_stack
+
+from .utils._batching import TensorBatches
+from .utils._torch import PrivateRNG, draw_seed, limit_threads, resolve_device
+
+__all__ = ["SKORCH_PARAMETER_CONSTRAINTS", "TorchEstimatorMixin"]
+
+_SEED_BOUND = np.iinfo(np.int32).max
+
+#: Constraints of the parameters that both estimators inherit from skorch.
+SKORCH_PARAMETER_CONSTRAINTS: dict[str, list] = {
+    "criterion": [callable, torch.nn.Module],
+    "optimizer": [callable],
+    "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+    "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+    "batch_size": [
+        Interval(numbers.Integral, 1, None, closed="left"),
+        Options(numbers.Integral, {-1}),
+    ],
+    "iterator_train": [callable],
+    "iterator_valid": [callable],
+    "iterator_train__shuffle": ["boolean"],
+    "dataset": [callable, torch.utils.data.Dataset],
+    "train_split": [callable, None],
+    "callbacks": [list, StrOptions({"disable"}), None],
+    "predict_nonlinearity": [callable, StrOptions({"auto"}), None],
+    "warm_start": ["boolean"],
+    "verbose": ["verbose"],
+    "device": [str, torch.device],
+    "compile": ["boolean"],
+    "use_caching": ["boolean", StrOptions({"auto"})],
+    "torch_load_kwargs": [dict, None],
+    "random_state": ["random_state"],
+    "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
+}
+
+
+def _private_rng_active() -> bool:
+    return any(isinstance(m, PrivateRNG) for m in _get_current_function_mode_stack())
+
+
+class TorchEstimatorMixin:
+    """The shared policy of the package's skorch nets (see the module docstring).
+
+    Mixed in before skorch's :class:`~skorch.NeuralNet` subclass. Subclasses
+    call :meth:`_start_training` at the beginning of ``fit`` (``reset=True``)
+    and ``partial_fit``, and run training and inference inside
+    :meth:`_torch_context`.
+    """
+
+    # ------------------------------------------------------------------ #
+    # device: the parameter stays as given; skorch reads the resolved one #
+    # ------------------------------------------------------------------ #
+    @property
+    def device(self) -> str | torch.device | None:
+        """The device skorch computes on: ``"auto"`` resolved."""
+        device = self.__dict__.get("device")
+        if isinstance(device, str) and device == "auto":
+            resolved = self.__dict__.get("device_")
+            return str(resolved if resolved is not None else resolve_device("auto"))
+        return device
+
+    @device.setter
+    def device(self, value: str | torch.device | None) -> None:
+        self.__dict__["device"] = value
+
+    def _get_param_names(self) -> list[str]:
+        # skorch lists every instance attribute not ending in "_" as a
+        # parameter; private state (``_rng``, ``_params_to_validate``) is not.
+        return [name for name in super()._get_param_names() if not name.startswith("_")]
+
+    def get_params(self, deep: bool = True, **kwargs) -> dict[str, Any]:
+        params = super().get_params(deep=deep, **kwargs)
+        params["device"] = self.__dict__.get("device")
+        return params
+
+    def set_params(self, **params):
+        # skorch initialises the *current* callbacks before it assigns new
+        # ones, so one invalid ``callbacks`` value would break every later
+        # set_params call; fit reports the invalid value instead.
+        if "callbacks" in params and not (
+            self.callbacks is None
+            or isinstance(self.callbacks, list)
+            or self.callbacks == "disable"
+        ):
+            self.callbacks = None
+        return super().set_params(**params)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        device = state.get("device")
+        if isinstance(device, str) and device == "auto":
+            resolved = resolve_device("auto")
+            super().__setstate__({**state, "device": resolved})
+            self.__dict__["device"] = "auto"
+            if "device_" in state:
+                self.__dict__["device_"] = resolved
+            return
+        super().__setstate__(state)
+        if "device_" in state and self.__dict__.get("device") is not None:
+            # skorch maps a CUDA net to the CPU when CUDA is missing
+            self.__dict__["device_"] = torch.device(self.__dict__["device"])
+
+    def load_params(self, *args, **kwargs) -> None:
+        device = self.__dict__.get("device")
+        try:
+            super().load_params(*args, **kwargs)
+        finally:
+            if isinstance(device, str) and device == "auto":
+                self.__dict__["device"] = device
+
+    # ------------------------------------------------------------------ #
+    # parameters, random streams, threads                                 #
+    # ------------------------------------------------------------------ #
+    def _validate_hyperparameters(self) -> None:
+        """Check every constrained parameter; raise sklearn's usual message."""
+        params = self.get_params(deep=False)  # "device" as given, not resolved
+        validate_parameter_constraints(
+            self._parameter_constraints, params, caller_name=type(self).__name__
+        )
+
+    def _start_training(self, *, reset: bool) -> None:
+        """Validate the parameters; on a reset, resolve the device and seed."""
+        self._validate_hyperparameters()
+        if reset or not hasattr(self, "_rng"):
+            self.device_ = resolve_device(self.__dict__.get("device"))
+            self._rng = np.random.default_rng(draw_seed(self.random_state))
+
+    def _next_seed(self) -> int:
+        return int(self._rng.integers(_SEED_BOUND))
+
+    @contextlib.contextmanager
+    def _torch_context(self, *, training: bool) -> Iterator[None]:
+        """Threads limited and torch's random draws served by a private stream.
+
+        Training draws its seed from the estimator's own random stream;
+        inference uses a fixed one (it only draws where data loaders ask for
+        a seed), so predictions never touch a global random state.
+        """
+        seed = self._next_seed() if training else 0
+        with limit_threads(self.n_threads), PrivateRNG(seed):
+            yield
+
+    def initialize(self):
+        """Initialise the net; its random draws come from a private stream."""
+        if _private_rng_active():
+            return super().initialize()
+        if not hasattr(self, "_rng"):
+            self._rng = np.random.default_rng(draw_seed(self.random_state))
+        with self._torch_context(training=True):
+            return super().initialize()
+
+    # ------------------------------------------------------------------ #
+    # callbacks and verbosity                                             #
+    # ------------------------------------------------------------------ #
+    @property
+    def _default_callbacks(self) -> list[tuple[str, Any]]:
+        callbacks = [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("print_log", PrintLog()),
+        ]
+        if isinstance(self.verbose, numbers.Integral) and self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    # ------------------------------------------------------------------ #
+    # batches and the training loop                                       #
+    # ------------------------------------------------------------------ #
+    def get_iterator(self, dataset, training: bool = False):
+        """A batch iterator; :class:`TensorBatches` is given the device."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        iterator = getattr(self, prefix)
+        kwargs = self.get_params_for(prefix)
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        if iterator is TensorBatches:
+            kwargs.setdefault("device", self.device)
+        return iterator(dataset, **kwargs)
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """One epoch of training or validation, synchronising once at its end.
+
+        As skorch's, but the batch losses are recorded as device tensors and
+        turned into numbers together after the last batch (with a progress
+        bar, ``verbose >= 2``, each batch is turned at once).
+        """
+        if iterator is None:
+            return
+        immediate = isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
+        batch_count = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            loss = step["loss"].detach()
+            self.history.record_batch(f"{prefix}_loss", loss)
+            batch_size = (
+                get_len(batch[0])
+                if isinstance(batch, (tuple, list))
+                else (get_len(batch))
+            )
+            self.history.record_batch(f"{prefix}_batch_size", batch_size)
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            if immediate:
+                self._tensors_to_numbers(1)
+            batch_count += 1
+        self.history.record(f"{prefix}_batch_count", batch_count)
+        self._tensors_to_numbers(batch_count)
+
+    def _tensors_to_numbers(self, n_batches: int) -> None:
+        """Turn tensors recorded in the last ``n_batches`` batches into floats."""
+        if n_batches == 0:
+            return
+        batches = self.history[-1]["batches"][-n_batches:]
+        places = [
+            (batch, key)
+            for batch in batches
+            for key, value in batch.items()
+            if isinstance(value, torch.Tensor)
+        ]
+        if not places:
+            return
+        values = torch.stack([batch[key].float().reshape(()) for batch, key in places])
+        for (batch, key), value in zip(places, values.tolist(), strict=True):
+            batch[key] = value

@@ -1,0 +1,696 @@
+"""The autoencoder of DeepSMOTE as a scikit-learn transformer built on skorch."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
+from sklearn.preprocessing import LabelEncoder, MinMaxScaler, StandardScaler
+from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.utils.validation import validate_data
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, PassthroughScoring
+from skorch.dataset import get_len, unpack_data
+from skorch.utils import to_tensor
+from torch import nn
+from torch.nn import functional as F
+
+from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
+from ..utils._batching import TensorBatches
+from ..utils._images import resolve_image_shape
+from ._losses import PENALTY_MODES, permutation_penalty
+from ._networks import NETWORKS, build_network
+
+__all__ = ["Autoencoder", "auto_epochs"]
+
+#: ``max_epochs="auto"``: rows seen in training, and the range of epochs.
+AUTO_ROWS_SEEN = 180_000
+AUTO_EPOCH_RANGE = (5, 50)
+
+
+def auto_epochs(n_samples: int) -> int:
+    """The epoch budget of ``max_epochs="auto"`` for ``n_samples`` training rows.
+
+    ``ceil(AUTO_ROWS_SEEN / n_samples)`` clipped to ``AUTO_EPOCH_RANGE``: 50
+    epochs up to 3,600 rows, then about 180,000 rows seen in all, and at
+    least 5 epochs from 36,000 rows on.
+
+    Examples
+    --------
+    >>> from imblearn_deepsmote.deepsmote import auto_epochs
+    >>> [auto_epochs(n) for n in (300, 1_800, 9_000, 60_000)]
+    [50, 50, 20, 5]
+    """
+    low, high = AUTO_EPOCH_RANGE
+    return int(np.clip(-(-AUTO_ROWS_SEEN // n_samples), low, high))
+
+
+def _never(estimator) -> bool:
+    return False
+
+
+class Autoencoder(
+    TorchEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralNet
+):
+    """An autoencoder as a scikit-learn transformer: encode and decode rows.
+
+    ``fit`` scales the inputs (``scaler``), then trains an encoder and a
+    decoder (``module``) to reconstruct them, with mean squared error, Adam
+    and shuffled mini-batches; ``transform`` encodes rows into latent codes
+    and ``inverse_transform`` decodes codes back into rows of the original
+    scale. It is the first half of :class:`~imblearn_deepsmote.DeepSMOTE`,
+    which over-samples in its latent space, and it is useful on its own:
+    as learned features for any classifier in a
+    :class:`~sklearn.pipeline.Pipeline`, or fitted once and handed to
+    several ``DeepSMOTE`` instances (see :ref:`reuse_autoencoder`).
+
+    Images are rows of ``C * H * W`` values with ``image_shape``; they get a
+    convolutional network. Tabular rows get a fully connected one. With
+    labels ``y``, the loss can add DeepSMOTE's permutation penalty
+    (``penalty``) and a classification loss on the latent code
+    (``class_loss_weight``); without, it is plain reconstruction.
+
+    It is a skorch :class:`~skorch.NeuralNet`: ``callbacks`` (an
+    ``LRScheduler``, ``EarlyStopping`` on a validation split given as
+    ``train_split``, ``Checkpoint``, ...), ``optimizer__*``, ``module__*``
+    and ``history_`` work as in skorch.
+
+    Read more in the :ref:`User Guide <autoencoder>`.
+
+    Parameters
+    ----------
+    module : {"auto", "conv", "mlp", "paper"}, callable or torch module, \
+default="auto"
+        The network. ``"auto"`` is ``"conv"`` (a compact DCGAN-style
+        :class:`~imblearn_deepsmote.deepsmote.ConvAutoencoder`) for images and
+        ``"mlp"`` (:class:`~imblearn_deepsmote.deepsmote.MLPAutoencoder`) for
+        tabular rows; ``"paper"`` is the DeepSMOTE paper's 28 x 28 network.
+        ``module__*`` parameters reach the network's constructor (e.g.
+        ``module__hidden_units=(128, 64)``). A factory function
+        ``(input_shape, latent_dim) -> (encoder, decoder)``, or a module
+        class or instance with ``encoder`` and ``decoder`` sub-modules, is
+        used as it is; see :func:`~imblearn_deepsmote.deepsmote.build_network`.
+
+    image_shape : tuple of int, "square" or None, default=None
+        ``(channels, height, width)`` or ``(height, width)`` when each row of
+        ``X`` is a flattened image (height and width at least 8); "square"
+        means ``(1, s, s)`` with ``s * s`` features. ``None`` means tabular
+        rows.
+
+    latent_dim : int or "auto", default="auto"
+        Size of the latent code: 32 for images (300 for the paper's
+        network) and ``ceil(n_features / 2)`` clipped to ``[1, 32]`` for
+        tabular rows.
+
+    scaler : "auto", transformer or None, default="auto"
+        How inputs are scaled before the network sees them (the scaling is
+        inverted on decoding): ``"auto"`` scales each pixel to ``[-1, 1]``
+        for images (``MinMaxScaler``, to match the ``tanh`` output) and
+        standardises tabular features (``StandardScaler``); a transformer
+        with ``inverse_transform`` is cloned and fitted; ``None`` feeds the
+        rows as they are. The fitted scaler is ``scaler_``.
+
+    penalty : {"paper", "reference"} or None, default=None
+        DeepSMOTE's permutation penalty on a same-class batch drawn after
+        every training batch (needs ``y``): ``"paper"`` as in the paper's
+        Algorithm 1, ``"reference"`` as in its released code; see
+        :ref:`penalty`.
+
+    penalty_weight : float, default=1.0
+        Weight of the penalty in the training loss.
+
+    class_loss_weight : float, default=0.0
+        Weight of a cross-entropy loss of a linear classifier on the latent
+        code (``class_head_``; needs ``y``), which shapes the latent space by
+        the labels.
+
+    tol : float, default=1e-3
+        Relative improvement of the epoch's reconstruction loss that counts
+        as progress for early stopping.
+
+    n_iter_no_change : int or None, default=5
+        Stop once the reconstruction loss has not improved by a relative
+        ``tol`` for this many epochs (the callback ``"early_stopping"``);
+        ``None`` always trains `max_epochs_` epochs.
+
+    mixed_precision : bool, default=False
+        Run the forward passes under bfloat16 autocast (GPUs, and CPUs with
+        bfloat16 instructions).
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weights, batches and penalty draws. An int gives the
+        same fit every time on the CPU, in any thread; ``None`` draws a seed
+        from numpy's global random state. torch's global random state is
+        never used.
+
+    device : str or torch.device, default="auto"
+        ``"auto"`` trains on CUDA when available, else on the CPU; or
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"``. The device used is ``device_``.
+
+    n_threads : int or None, default=1
+        torch CPU threads for this estimator's computations, set in the
+        calling thread only and restored afterwards (never above torch's
+        own setting). One thread is the fastest on a busy machine and gives
+        the same numbers on any number of cores; ``None`` uses torch's
+        setting (:ref:`speed`).
+
+    criterion : torch criterion class, default=torch.nn.MSELoss
+        The reconstruction loss, computed on scaled inputs.
+
+    optimizer : torch optimizer class, default=torch.optim.Adam
+
+    lr : float, default=1e-3
+
+    max_epochs : int or "auto", default="auto"
+        ``"auto"``: ``ceil(180_000 / n_samples)`` epochs, at least 5 and at
+        most 50 (:func:`~imblearn_deepsmote.deepsmote.auto_epochs`). The
+        value used is `max_epochs_`.
+
+    batch_size : int, default=64
+
+    iterator_train, iterator_valid : callable, default=TensorBatches
+        Batch iterators; :class:`~imblearn_deepsmote.utils.TensorBatches`
+        slices whole tensors (a :class:`~torch.utils.data.DataLoader` works
+        too).
+
+    iterator_train__shuffle : bool, default=True
+
+    train_split : callable or None, default=None
+        No internal validation split by default.
+
+    verbose : int, default=0
+        0 prints nothing, 1 one line per epoch and why training stopped, 2
+        also a progress bar within each epoch.
+
+    **kwargs
+        Other skorch parameters (``callbacks``, ``warm_start``,
+        ``module__*``, ``optimizer__*``, ...).
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network, with ``encoder`` and ``decoder`` sub-modules.
+    scaler_ : transformer or None
+        The fitted input scaler.
+    image_shape_ : tuple of int or None
+        ``(channels, height, width)`` of the images, ``None`` for tabular
+        rows.
+    latent_dim_ : int
+        Size of the latent code.
+    max_epochs_ : int
+        The epoch budget of the last fit.
+    device_ : torch.device
+        The device trained on.
+    history_ : skorch.callbacks.History
+        Per epoch: ``train_loss`` (the weighted total),
+        ``train_reconstruction_loss`` and, when used,
+        ``train_penalty_loss`` and ``train_class_loss``.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    See Also
+    --------
+    DeepSMOTE : Over-sampling in this autoencoder's latent space.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from imblearn_deepsmote import Autoencoder
+    >>> X, y = load_digits(return_X_y=True)
+    >>> autoencoder = Autoencoder(
+    ...     image_shape=(8, 8), latent_dim=10, max_epochs=3, random_state=0
+    ... ).fit(X)
+    >>> codes = autoencoder.transform(X)
+    >>> codes.shape
+    (1797, 10)
+    >>> autoencoder.inverse_transform(codes).shape
+    (1797, 64)
+    >>> len(autoencoder.history_)
+    3
+    """
+
+    _parameter_constraints: dict = {
+        **SKORCH_PARAMETER_CONSTRAINTS,
+        "module": [StrOptions(set(NETWORKS)), callable, nn.Module],
+        "image_shape": [tuple, list, StrOptions({"square"}), None],
+        "latent_dim": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "scaler": [
+            StrOptions({"auto"}),
+            HasMethods(["fit_transform", "inverse_transform"]),
+            None,
+        ],
+        "penalty": [StrOptions(set(PENALTY_MODES)), None],
+        "penalty_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "class_loss_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "mixed_precision": ["boolean"],
+        "max_epochs": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+    }
+
+    def __init__(
+        self,
+        module: str | Any = "auto",
+        *,
+        image_shape: Sequence[int] | str | None = None,
+        latent_dim: int | str = "auto",
+        scaler: Any = "auto",
+        penalty: str | None = None,
+        penalty_weight: float = 1.0,
+        class_loss_weight: float = 0.0,
+        tol: float = 1e-3,
+        n_iter_no_change: int | None = 5,
+        mixed_precision: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+        device: str | torch.device = "auto",
+        n_threads: int | None = 1,
+        criterion: Any = nn.MSELoss,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        lr: float = 1e-3,
+        max_epochs: int | str = "auto",
+        batch_size: int = 64,
+        iterator_train: Any = TensorBatches,
+        iterator_valid: Any = TensorBatches,
+        iterator_train__shuffle: bool = True,
+        train_split: Any = None,
+        verbose: int = 0,
+        **kwargs,
+    ) -> None:
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
+            train_split=train_split,
+            verbose=verbose,
+            device=device,
+            **kwargs,
+        )
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.scaler = scaler
+        self.penalty = penalty
+        self.penalty_weight = penalty_weight
+        self.class_loss_weight = class_loss_weight
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.mixed_precision = mixed_precision
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.iterator_train__shuffle = iterator_train__shuffle
+
+    # ------------------------------------------------------------------ #
+    # callbacks                                                           #
+    # ------------------------------------------------------------------ #
+    def _loss_terms(self) -> list[str]:
+        """The loss terms this configuration trains with, beyond the total.
+
+        Robust to invalid parameters: skorch builds the default callbacks in
+        ``get_params``, before ``fit`` validates them.
+        """
+        terms = ["reconstruction"]
+        if self.penalty is not None:
+            terms.append("penalty")
+        weight = self.class_loss_weight
+        if isinstance(weight, numbers.Real) and weight > 0:
+            terms.append("class")
+        return terms
+
+    @property
+    def _default_callbacks(self) -> list[tuple[str, Any]]:
+        callbacks = super()._default_callbacks
+        position = [name for name, _ in callbacks].index("print_log")
+        terms = [
+            (
+                f"train_{term}_loss",
+                PassthroughScoring(name=f"train_{term}_loss", on_train=True),
+            )
+            for term in self._loss_terms()
+        ]
+        callbacks[position:position] = terms
+        if isinstance(self.n_iter_no_change, numbers.Integral):
+            callbacks.insert(
+                position + len(terms),
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="train_reconstruction_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=self.tol,
+                        threshold_mode="rel",
+                        lower_is_better=True,
+                    ),
+                ),
+            )
+        return callbacks
+
+    # ------------------------------------------------------------------ #
+    # data                                                                #
+    # ------------------------------------------------------------------ #
+    def _input_shape(self) -> tuple[int, ...]:
+        return self.image_shape_ or (self.n_features_in_,)
+
+    def _validate_rows(self, X, *, reset: bool) -> np.ndarray:
+        return validate_data(self, X, reset=reset, dtype=[np.float32, np.float64])
+
+    def _to_network_input(self, X_scaled: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(X_scaled, dtype=np.float32).reshape(
+            -1, *self._input_shape()
+        )
+
+    def _prepare_training_data(self, X, y, *, reset: bool):
+        """Validate and scale ``X`` (fitting the scaler on a reset); encode ``y``."""
+        X = self._validate_rows(X, reset=reset)
+        needs_labels = len(self._loss_terms()) > 1
+        if reset:
+            self.image_shape_ = resolve_image_shape(self.image_shape, X.shape[1])
+            self.max_epochs_ = (
+                auto_epochs(len(X)) if self.max_epochs == "auto" else self.max_epochs
+            )
+            self._dtype = X.dtype
+            self._data_min, self._data_max = X.min(axis=0), X.max(axis=0)
+            if self.scaler == "auto":
+                self.scaler_ = (
+                    MinMaxScaler((-1, 1)) if self.image_shape_ else StandardScaler()
+                )
+            else:
+                self.scaler_ = None if self.scaler is None else clone(self.scaler)
+            if self.scaler_ is not None:
+                self.scaler_.fit(X)
+            self._labels = None
+            if needs_labels:
+                if y is None:
+                    raise ValueError(
+                        f"penalty={self.penalty!r} and class_loss_weight="
+                        f"{self.class_loss_weight!r} need class labels: call "
+                        "fit(X, y)."
+                    )
+                self._labels = LabelEncoder().fit(np.asarray(y))
+        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
+        codes = None
+        if needs_labels:
+            codes = self._labels.transform(np.asarray(y)).astype(np.int64)
+            self._class_members = [
+                torch.from_numpy(np.flatnonzero(codes == code))
+                for code in range(len(self._labels.classes_))
+            ]
+        return self._to_network_input(X_scaled), codes
+
+    # ------------------------------------------------------------------ #
+    # initialisation                                                      #
+    # ------------------------------------------------------------------ #
+    def initialize_module(self) -> Autoencoder:
+        """Build ``module_`` (and ``class_head_``) sized from the fitted data."""
+        if "n_features_in_" not in self.__dict__:
+            raise ValueError(
+                "Autoencoder is sized from the data: call fit(X) instead of "
+                "initialize()."
+            )
+        latent_dim = self.latent_dim
+        if latent_dim == "auto":
+            if self.image_shape_:
+                latent_dim = 300 if self.module == "paper" else 32
+            else:
+                latent_dim = int(np.clip(np.ceil(self.n_features_in_ / 2), 1, 32))
+        kwargs = self.get_params_for("module")
+        self.module_, self.latent_dim_ = build_network(
+            self.module, self._input_shape(), latent_dim, **kwargs
+        )
+        if self.class_loss_weight > 0:
+            n_classes = len(self._labels.classes_)
+            self.class_head_ = nn.Linear(self.latent_dim_, n_classes)
+        elif "class_head_" in self.__dict__:
+            del self.class_head_
+        return self
+
+    # ------------------------------------------------------------------ #
+    # training                                                            #
+    # ------------------------------------------------------------------ #
+    def fit(self, X: ArrayLike, y: ArrayLike | None = None, **fit_params):
+        """Scale ``X`` and train the autoencoder on it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to reconstruct (flattened images with ``image_shape``).
+        y : array-like of shape (n_samples,) or None
+            Class labels; needed by ``penalty`` and ``class_loss_weight``,
+            ignored otherwise.
+        **fit_params
+            Passed to skorch's ``train_split`` (the network's forward pass
+            takes only the inputs).
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self._fitted_on_data())
+        return self._train(X, y, reset=reset, routing_method="fit", **fit_params)
+
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike | None = None, classes=None, **fit_params
+    ):
+        """Train for ``max_epochs`` more epochs (the first call fits the scaler).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or None
+        classes : None
+            Ignored.
+        **fit_params
+            Passed to skorch's ``train_split``.
+
+        Returns
+        -------
+        self
+        """
+        fit_params.pop("_routing_method", None)
+        reset = not self._fitted_on_data()
+        return self._train(
+            X, y, reset=reset, routing_method="partial_fit", **fit_params
+        )
+
+    def _fitted_on_data(self) -> bool:
+        return bool(self.initialized_) and "scaler_" in self.__dict__
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self._fitted_on_data()
+
+    def _train(self, X, y, *, reset: bool, routing_method: str, **fit_params):
+        self._start_training(reset=reset)
+        X_model, codes = self._prepare_training_data(X, y, reset=reset)
+        with self._torch_context(training=True):
+            if reset:
+                self.initialize()
+            if self.penalty is not None:
+                self._penalty_data = torch.from_numpy(X_model).to(self.device)
+            super().partial_fit(
+                X_model, codes, _routing_method=routing_method, **fit_params
+            )
+        self._penalty_data = self._class_members = None
+        return self
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's loop, for `max_epochs_` epochs by default."""
+        epochs = self.max_epochs_ if epochs is None else epochs
+        return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Start an epoch; draw its penalty batches (one copy to the device)."""
+        super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
+        self._epoch_penalty_batches = []
+        if self.penalty is not None and dataset_train is not None:
+            n_batches = -(-get_len(dataset_train) // self.batch_size)
+            self._epoch_penalty_batches = self._draw_penalty_batches(n_batches)
+
+    def _draw_penalty_batches(self, n_batches: int) -> list[torch.Tensor | None]:
+        """Per batch, up to ``batch_size`` rows of one class drawn uniformly.
+
+        The indices are drawn on the host and copied to the device in one
+        go; ``None`` stands for a class with a single sample.
+        """
+        members = self._class_members
+        classes = torch.randint(len(members), (n_batches,)).tolist()
+        picks = [
+            members[c][torch.randperm(len(members[c]))[: self.batch_size]]
+            if len(members[c]) > 1
+            else members[c][:0]
+            for c in classes
+        ]
+        on_device = torch.cat(picks).to(self.device).split([len(p) for p in picks])
+        return [pick if len(pick) else None for pick in on_device]
+
+    def _penalty_loss(self) -> torch.Tensor | None:
+        if not self._epoch_penalty_batches:  # a custom iterator made more batches
+            self._epoch_penalty_batches = self._draw_penalty_batches(1)
+        rows = self._epoch_penalty_batches.pop(0)
+        if rows is None:
+            return None
+        return permutation_penalty(self.module_, self._penalty_data[rows], self.penalty)
+
+    def train_step_single(self, batch, **fit_params) -> dict[str, torch.Tensor]:
+        """Reconstruction loss, plus the penalty and the class loss when used."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        Xi = to_tensor(Xi, device=self.device)
+        autocast = torch.autocast(
+            self.device_.type, torch.bfloat16, enabled=self.mixed_precision
+        )
+        with autocast:
+            latent = self.module_.encoder(Xi)
+            reconstruction = self.module_.decoder(latent).float()
+        losses = {"reconstruction": self.get_loss(reconstruction, Xi, training=True)}
+        total = losses["reconstruction"]
+        if self.penalty is not None:
+            with autocast:
+                penalty = self._penalty_loss()
+            losses["penalty"] = (
+                total.new_zeros(()) if penalty is None else penalty.float()
+            )
+            total = total + self.penalty_weight * losses["penalty"]
+        if self.class_loss_weight > 0:
+            with autocast:
+                logits = self.class_head_(latent)
+            labels = to_tensor(yi, device=self.device)
+            losses["class"] = F.cross_entropy(logits.float(), labels)
+            total = total + self.class_loss_weight * losses["class"]
+        total.backward()
+        for term, value in losses.items():
+            self.history.record_batch(f"train_{term}_loss", value.detach())
+        return {"loss": total, "y_pred": reconstruction}
+
+    def validation_step(self, batch, **fit_params) -> dict[str, torch.Tensor]:
+        """The reconstruction loss of a validation batch (eval mode, no grad)."""
+        self._set_training(False)
+        Xi, _ = unpack_data(batch)
+        Xi = to_tensor(Xi, device=self.device)
+        with torch.no_grad():
+            reconstruction = self.module_(Xi).float()
+            loss = self.get_loss(reconstruction, Xi, training=False)
+        return {"loss": loss, "y_pred": reconstruction}
+
+    # ------------------------------------------------------------------ #
+    # encoding and decoding                                               #
+    # ------------------------------------------------------------------ #
+    @torch.no_grad()
+    def _apply(self, function, inputs: np.ndarray, n_out: int) -> np.ndarray:
+        """``function`` over ``inputs`` in batches, in evaluation mode."""
+        self._set_training(False)
+        out = np.empty((len(inputs), n_out), dtype=np.float32)
+        with self._torch_context(training=False):
+            for start in range(0, len(inputs), self.batch_size):
+                batch = torch.from_numpy(inputs[start : start + self.batch_size])
+                result = function(batch.to(self.device)).float().flatten(1)
+                out[start : start + len(batch)] = result.cpu().numpy()
+        return out
+
+    def transform(self, X: ArrayLike) -> np.ndarray:
+        """Encode rows into latent codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows in the original feature space.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, `latent_dim_`), dtype float32
+        """
+        check_is_fitted(self)
+        X = self._validate_rows(X, reset=False)
+        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
+        return self._encode_scaled(X_scaled)
+
+    def _encode_scaled(self, X_scaled: np.ndarray) -> np.ndarray:
+        inputs = self._to_network_input(X_scaled)
+        return self._apply(self.module_.encoder, inputs, self.latent_dim_)
+
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
+        """Decode latent codes into rows of the original feature space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, `latent_dim_`)
+            Latent codes, e.g. from :meth:`transform`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, `n_features_in_`)
+            Decoded rows, scaled back and clipped to each feature's range in
+            the training data; float32 or float64 as the training data.
+        """
+        check_is_fitted(self)
+        codes = np.asarray(X, dtype=np.float32)
+        if codes.ndim != 2 or codes.shape[1] != self.latent_dim_:
+            raise ValueError(
+                f"Latent codes must have shape (n_samples, {self.latent_dim_}); "
+                f"got {codes.shape}."
+            )
+        decoded = self._apply(
+            self.module_.decoder, np.ascontiguousarray(codes), self.n_features_in_
+        ).astype(self._dtype, copy=False)
+        if self.scaler_ is not None:
+            decoded = self.scaler_.inverse_transform(decoded)
+        return np.clip(decoded, self._data_min, self._data_max)
+
+    def score(self, X: ArrayLike, y=None) -> float:
+        """Negative mean squared reconstruction error, on the scaled inputs.
+
+        Higher is better, as scikit-learn's scorers expect.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self)
+        X = self._validate_rows(X, reset=False)
+        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
+        inputs = self._to_network_input(X_scaled)
+        reconstructed = self._apply(self.module_, inputs, self.n_features_in_)
+        return -float(np.mean((reconstructed - inputs.reshape(len(inputs), -1)) ** 2))
+
+    @property
+    def _n_features_out(self) -> int:
+        return self.latent_dim_
+
+    # skorch's NeuralNet predicts with the raw module: not a transformer's job
+    @available_if(_never)
+    def predict(self, X):  # pragma: no cover
+        """Not available: use ``transform`` and ``inverse_transform``."""
+
+    @available_if(_never)
+    def predict_proba(self, X):  # pragma: no cover
+        """Not available: use ``transform`` and ``inverse_transform``."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags

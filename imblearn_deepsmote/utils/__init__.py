@@ -1,0 +1,14 @@
+"""Helpers shared by the estimators: image shapes, devices, random streams, batches."""
+
+from ._batching import TensorBatches
+from ._images import resolve_image_shape
+from ._torch import PrivateRNG, draw_seed, limit_threads, resolve_device
+
+__all__ = [
+    "PrivateRNG",
+    "TensorBatches",
+    "draw_seed",
+    "limit_threads",
+    "resolve_device",
+    "resolve_image_shape",
+]
