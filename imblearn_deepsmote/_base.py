@@ -247,6 +247,20 @@ class TorchEstimatorMixin:
             batch_count += 1
         self.history.record(f"{prefix}_batch_count", batch_count)
         self._tensors_to_numbers(batch_count)
+        self._check_finite_losses(prefix, batch_count)
+
+    def _check_finite_losses(self, prefix: str, n_batches: int) -> None:
+        """Stop with a clear error once training has diverged."""
+        batches = self.history[-1]["batches"][-n_batches:] if n_batches else []
+        losses = [batch[f"{prefix}_loss"] for batch in batches]
+        if np.isfinite(losses).all():
+            return
+        raise FloatingPointError(
+            f"Training of {type(self).__name__} diverged: the {prefix} loss became "
+            f"{next(v for v in losses if not np.isfinite(v))} in epoch "
+            f"{len(self.history)}, though X is finite. Lower the learning rate "
+            f"(lr={self.lr!r}) or bring the features to a smaller scale."
+        )
 
     def _tensors_to_numbers(self, n_batches: int) -> None:
         """Turn tensors recorded in the last ``n_batches`` batches into floats."""

@@ -7,12 +7,13 @@ called, never when the package is imported.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .utils._images import resolve_image_shape
+from .utils._images import ImageLayout
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,8 +45,9 @@ def plot_real_vs_synthetic(
     y_real: Any,
     X_synthetic: Any,
     y_synthetic: Any,
-    image_shape: tuple[int, ...] | str,
+    image_shape: tuple[int, ...] | str | None = None,
     *,
+    channels_last: bool = False,
     n_per_class: int = 8,
     classes: Sequence[Any] | None = None,
     fig: Figure | None = None,
@@ -57,23 +59,30 @@ def plot_real_vs_synthetic(
     For each class, the first row holds up to ``n_per_class`` real images and
     the row below up to ``n_per_class`` synthetic ones (the first ones of that
     class, in order). All images share one colour scale, so that intensities
-    compare across rows. Typical synthetic rows are what
-    :class:`~imblearn_deepsmote.DeepSMOTE` appends after the originals:
-    ``X_res[len(X):]``, or the output of its ``generate`` method.
+    compare across rows. The synthetic images are what
+    :class:`~imblearn_deepsmote.DeepSMOTE` appends after the originals,
+    ``X_res[len(X):]``, or the output of its ``generate`` method. The whole
+    resampled ``X_res, y_res`` works too: when it starts with the real
+    images, those rows are recognised as real and only the rest is shown as
+    synthetic.
 
     Parameters
     ----------
-    X_real : array-like of shape (n_real, n_features)
-        Real flattened images.
+    X_real : array-like of shape (n_real, n_features) or (n_real, ...)
+        Real images: flattened rows, or arrays of shape ``(n, H, W)`` or
+        ``(n, C, H, W)`` (``(n, H, W, C)`` with ``channels_last``).
     y_real : array-like of shape (n_real,)
         Their labels.
-    X_synthetic : array-like of shape (n_synthetic, n_features)
-        Synthetic flattened images.
+    X_synthetic : array-like of shape (n_synthetic, n_features) or (n_synthetic, ...)
+        Synthetic images in the same layout, or the whole resampled ``X_res``.
     y_synthetic : array-like of shape (n_synthetic,)
-        Their labels.
-    image_shape : tuple of int or "square"
+        Their labels (or the whole resampled ``y_res``).
+    image_shape : tuple of int, "square" or None, default=None
         ``(channels, height, width)`` or ``(height, width)`` as in DeepSMOTE,
         with 1 (grey) or 3 (RGB) channels; "square" is ``(1, s, s)``.
+        ``None`` takes it from image arrays (rows need it).
+    channels_last : bool, default=False
+        Whether the channels come last in ``X_real`` and ``X_synthetic``.
     n_per_class : int, default=8
         Number of images (columns) per row.
     classes : sequence of labels or None, default=None
@@ -99,7 +108,8 @@ def plot_real_vs_synthetic(
     ------
     ValueError
         If the shapes do not match ``image_shape``, the image has neither 1
-        nor 3 channels, or ``classes`` is empty.
+        nor 3 channels, ``n_per_class`` is not a positive int, or ``classes``
+        is empty.
 
     Examples
     --------
@@ -125,25 +135,40 @@ def plot_real_vs_synthetic(
     '1 synthetic'
     """
     plt = _pyplot("plot_real_vs_synthetic")
+    if not (
+        isinstance(n_per_class, numbers.Integral)
+        and not isinstance(n_per_class, bool)
+        and n_per_class >= 1
+    ):
+        raise ValueError(f"n_per_class must be an int >= 1; got {n_per_class!r}.")
     X_real, X_synthetic = np.asarray(X_real), np.asarray(X_synthetic)
     y_real, y_synthetic = np.asarray(y_real), np.asarray(y_synthetic)
+    if X_real.ndim < 2 or X_real.shape[1:] != X_synthetic.shape[1:]:
+        raise ValueError(
+            f"X_real and X_synthetic must hold samples of the same shape; got "
+            f"{X_real.shape[1:]} and {X_synthetic.shape[1:]}."
+        )
+    layout = ImageLayout.from_data(X_real, image_shape, channels_last, min_side=1)
+    if layout.image_shape is None:
+        raise ValueError(
+            "image_shape is needed for flattened images: pass (height, width) or "
+            "(channels, height, width), or the images as (n, H, W) arrays."
+        )
+    X_real, X_synthetic = layout.to_rows(X_real), layout.to_rows(X_synthetic)
     for name, X, y in (
         ("real", X_real, y_real),
         ("synthetic", X_synthetic, y_synthetic),
     ):
-        if X.ndim != 2 or y.shape != (len(X),):
+        if y.shape != (len(X),):
             raise ValueError(
-                f"X_{name} must be 2-D with one label per row in y_{name}; got "
-                f"shapes {X.shape} and {y.shape}."
+                f"y_{name} must hold one label per image of X_{name}; got "
+                f"{y.shape} for {len(X)} images."
             )
-    if X_real.shape[1] != X_synthetic.shape[1]:
-        raise ValueError(
-            f"X_real has {X_real.shape[1]} features but X_synthetic has "
-            f"{X_synthetic.shape[1]}."
-        )
-    channels, height, width = resolve_image_shape(
-        image_shape, X_real.shape[1], min_side=1
-    )
+    n_real = len(X_real)
+    if len(X_synthetic) >= n_real and np.array_equal(X_synthetic[:n_real], X_real):
+        # the whole resampled output: its first rows are the real images
+        X_synthetic, y_synthetic = X_synthetic[n_real:], y_synthetic[n_real:]
+    channels, height, width = layout.image_shape
     if channels not in (1, 3):
         raise ValueError(
             f"Can only show images with 1 or 3 channels; image_shape has {channels}."

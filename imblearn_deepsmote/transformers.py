@@ -161,7 +161,9 @@ class TabularToImage(TransformerMixin, BaseEstimator):
         self._cells = cells
         self.feature_positions_ = np.column_stack(np.divmod(cells, width))
         self.image_shape_ = (1, height, width)
-        self.scaler_ = MinMaxScaler().fit(X) if self.scale else None
+        self.scaler_ = None
+        if self.scale:  # numpy out, whatever set_output says globally
+            self.scaler_ = MinMaxScaler().set_output(transform="default").fit(X)
         return self
 
     def _grid(self, n_features: int) -> tuple[int, int]:

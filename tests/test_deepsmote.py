@@ -371,7 +371,7 @@ def test_a_frozen_autoencoder_survives_a_grid_search_and_trains_once(tabular):
         pipe, {"deepsmote__k_neighbors": [2, 4]}, cv=2, scoring="balanced_accuracy"
     ).fit(X, y)
     assert len(fitted.history_) == 5  # never trained again
-    assert search.best_estimator_[0].autoencoder_.estimator is fitted
+    assert search.best_estimator_[0].autoencoder_ is fitted
 
 
 def test_a_fitted_autoencoder_of_another_width_is_a_clear_error(tabular):

@@ -105,7 +105,7 @@ def test_class_counts_given_as_dict_or_array_are_aligned_with_classes(as_dict):
     ("counts", "match"),
     [
         ({0: 5}, "missing"),
-        ({0: 5, 1: 5, 2: 5}, "unknown"),
+        ({0: 5, 1: 5, 2: 5}, "not in y"),
         ([5, 5, 5], "one count per class"),
         ([5, 0], "positive"),
     ],

@@ -94,8 +94,8 @@ def test_images_are_drawn_into_a_given_figure():
     [
         ({"image_shape": (8, 4)}, "describes"),
         ({"image_shape": (4, 4, 4)}, "1 or 3 channels"),
-        ({"X_synthetic": np.zeros((2, 32))}, "X_synthetic has 32"),
-        ({"y_synthetic": np.zeros(3)}, "one label per row"),
+        ({"X_synthetic": np.zeros((2, 32))}, r"same shape; got \(64,\) and \(32,\)"),
+        ({"y_synthetic": np.zeros(3)}, "one label per image of X_synthetic"),
         ({"classes": []}, "No class to show"),
     ],
     ids=["shape", "channels", "width", "labels", "no-class"],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +26,7 @@ from torch.nn import functional as F
 
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
-from ..utils._images import resolve_image_shape
+from ..utils._images import ImageLayout
 from ._losses import PENALTY_MODES, permutation_penalty
 from ._networks import NETWORKS, build_network
 
@@ -54,6 +56,28 @@ def auto_epochs(n_samples: int) -> int:
 
 def _never(estimator) -> bool:
     return False
+
+
+def _warn_if_pixel_rows(X: np.ndarray, image_shape, module) -> None:
+    """Warn when tabular rows look like flattened square images of pixels."""
+    side = math.isqrt(X.shape[1])
+    if image_shape is not None or module != "auto" or side < 8:
+        return
+    if side * side != X.shape[1]:
+        return
+    low, high = X.min(), X.max()
+    integral = high > 1 and high <= 255 and np.array_equal(X, np.round(X))
+    if low >= 0 and (high <= 1 or integral):
+        warnings.warn(
+            f"X has {X.shape[1]} columns of pixel-like values, as many as flattened "
+            f"{side}x{side} images, but no image_shape: the rows are treated as "
+            "tabular features, with a fully connected autoencoder. For images "
+            f"pass image_shape=({side}, {side}) or X as an (n, {side}, {side}) "
+            "array; module='mlp' (autoencoder='mlp' in DeepSMOTE) keeps the "
+            "tabular treatment without this warning.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 class Autoencoder(
@@ -102,7 +126,14 @@ default="auto"
         ``(channels, height, width)`` or ``(height, width)`` when each row of
         ``X`` is a flattened image (height and width at least 8); "square"
         means ``(1, s, s)`` with ``s * s`` features. ``None`` means tabular
-        rows.
+        rows, or images whose shape ``X`` gives: ``(n, H, W)`` and
+        ``(n, C, H, W)`` arrays are images, and ``inverse_transform`` returns
+        them in the same layout.
+
+    channels_last : bool, default=False
+        Whether the channels of the images come last: ``(n, H, W, C)``
+        arrays, or rows flattened from that order. ``image_shape`` is still
+        ``(C, H, W)``.
 
     latent_dim : int or "auto", default="auto"
         Size of the latent code: 32 for images (300 for the paper's
@@ -243,6 +274,7 @@ default="auto"
         **SKORCH_PARAMETER_CONSTRAINTS,
         "module": [StrOptions(set(NETWORKS)), callable, nn.Module],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
+        "channels_last": ["boolean"],
         "latent_dim": [
             Interval(numbers.Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -269,6 +301,7 @@ default="auto"
         module: str | Any = "auto",
         *,
         image_shape: Sequence[int] | str | None = None,
+        channels_last: bool = False,
         latent_dim: int | str = "auto",
         scaler: Any = "auto",
         penalty: str | None = None,
@@ -307,6 +340,7 @@ default="auto"
             **kwargs,
         )
         self.image_shape = image_shape
+        self.channels_last = channels_last
         self.latent_dim = latent_dim
         self.scaler = scaler
         self.penalty = penalty
@@ -371,24 +405,43 @@ default="auto"
         return self.image_shape_ or (self.n_features_in_,)
 
     def _validate_rows(self, X, *, reset: bool) -> np.ndarray:
-        return validate_data(self, X, reset=reset, dtype=[np.float32, np.float64])
+        """``X`` (rows or image arrays) as validated float rows, channels first."""
+        if reset:
+            self._layout = ImageLayout.from_data(
+                X, self.image_shape, self.channels_last
+            )
+        rows = self._layout.to_rows(X)
+        # images of any numeric dtype (uint8, float16, ...) become float32
+        return validate_data(self, rows, reset=reset, dtype=[np.float32, np.float64])
 
     def _to_network_input(self, X_scaled: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(X_scaled, dtype=np.float32).reshape(
-            -1, *self._input_shape()
-        )
+        inputs = np.ascontiguousarray(X_scaled, dtype=np.float32)
+        if not np.isfinite(inputs).all():
+            raise ValueError(
+                f"Scaling X with {type(self.scaler_).__name__} gave values that are "
+                "not finite in float32: some features are too large (the largest "
+                f"magnitude seen in fit is {np.max(np.abs(self._data_range)):.3g}). "
+                "Rescale those features before the autoencoder, or pass another "
+                "scaler."
+            )
+        return inputs.reshape(-1, *self._input_shape())
+
+    def _scale(self, X: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return X if self.scaler_ is None else self.scaler_.transform(X)
 
     def _prepare_training_data(self, X, y, *, reset: bool):
         """Validate and scale ``X`` (fitting the scaler on a reset); encode ``y``."""
         X = self._validate_rows(X, reset=reset)
         needs_labels = len(self._loss_terms()) > 1
         if reset:
-            self.image_shape_ = resolve_image_shape(self.image_shape, X.shape[1])
+            self.image_shape_ = self._layout.image_shape
+            _warn_if_pixel_rows(X, self.image_shape_, self.module)
             self.max_epochs_ = (
                 auto_epochs(len(X)) if self.max_epochs == "auto" else self.max_epochs
             )
             self._dtype = X.dtype
-            self._data_min, self._data_max = X.min(axis=0), X.max(axis=0)
+            self._data_range = np.stack([X.min(axis=0), X.max(axis=0)])
             if self.scaler == "auto":
                 self.scaler_ = (
                     MinMaxScaler((-1, 1)) if self.image_shape_ else StandardScaler()
@@ -396,7 +449,10 @@ default="auto"
             else:
                 self.scaler_ = None if self.scaler is None else clone(self.scaler)
             if self.scaler_ is not None:
-                self.scaler_.fit(X)
+                # its output stays numpy whatever set_output says globally
+                self.scaler_.set_output(transform="default")
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.scaler_.fit(X)
             self._labels = None
             if needs_labels:
                 if y is None:
@@ -406,7 +462,7 @@ default="auto"
                         "fit(X, y)."
                     )
                 self._labels = LabelEncoder().fit(np.asarray(y))
-        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
+        X_scaled = self._scale(X)
         codes = None
         if needs_labels:
             codes = self._labels.transform(np.asarray(y)).astype(np.int64)
@@ -451,8 +507,10 @@ default="auto"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to reconstruct (flattened images with ``image_shape``).
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Rows to reconstruct (flattened images with ``image_shape``), or
+            images of shape ``(n, H, W)``, ``(n, C, H, W)`` or, with
+            ``channels_last``, ``(n, H, W, C)``; any numeric dtype.
         y : array-like of shape (n_samples,) or None
             Class labels; needed by ``penalty`` and ``class_loss_weight``,
             ignored otherwise.
@@ -610,8 +668,8 @@ default="auto"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows in the original feature space.
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Rows in the original feature space, or images as in ``fit``.
 
         Returns
         -------
@@ -619,8 +677,14 @@ default="auto"
         """
         check_is_fitted(self)
         X = self._validate_rows(X, reset=False)
-        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
-        return self._encode_scaled(X_scaled)
+        codes = self._encode_scaled(self._scale(X))
+        if not np.isfinite(codes).all():
+            raise FloatingPointError(
+                "The encoder gave latent codes that are not finite for some rows "
+                "of X: they are far outside the range seen in fit, or training "
+                "diverged."
+            )
+        return codes
 
     def _encode_scaled(self, X_scaled: np.ndarray) -> np.ndarray:
         inputs = self._to_network_input(X_scaled)
@@ -636,9 +700,11 @@ default="auto"
 
         Returns
         -------
-        ndarray of shape (n_samples, `n_features_in_`)
-            Decoded rows, scaled back and clipped to each feature's range in
-            the training data; float32 or float64 as the training data.
+        ndarray of shape (n_samples, `n_features_in_`) or (n_samples, ...)
+            Decoded samples, scaled back, clipped to each feature's range in
+            the training data and laid out as the training data was (rows,
+            or image arrays); float64 for float64 training data, float32
+            otherwise.
         """
         check_is_fitted(self)
         codes = np.asarray(X, dtype=np.float32)
@@ -647,12 +713,17 @@ default="auto"
                 f"Latent codes must have shape (n_samples, {self.latent_dim_}); "
                 f"got {codes.shape}."
             )
+        if not np.isfinite(codes).all():
+            raise ValueError(
+                "Latent codes must be finite; got NaN or infinite values in rows "
+                f"{np.flatnonzero(~np.isfinite(codes).all(axis=1))[:10].tolist()}."
+            )
         decoded = self._apply(
             self.module_.decoder, np.ascontiguousarray(codes), self.n_features_in_
         ).astype(self._dtype, copy=False)
         if self.scaler_ is not None:
             decoded = self.scaler_.inverse_transform(decoded)
-        return np.clip(decoded, self._data_min, self._data_max)
+        return self._layout.from_rows(np.clip(decoded, *self._data_range))
 
     def score(self, X: ArrayLike, y=None) -> float:
         """Negative mean squared reconstruction error, on the scaled inputs.
@@ -671,8 +742,7 @@ default="auto"
         """
         check_is_fitted(self)
         X = self._validate_rows(X, reset=False)
-        X_scaled = X if self.scaler_ is None else self.scaler_.transform(X)
-        inputs = self._to_network_input(X_scaled)
+        inputs = self._to_network_input(self._scale(X))
         reconstructed = self._apply(self.module_, inputs, self.n_features_in_)
         return -float(np.mean((reconstructed - inputs.reshape(len(inputs), -1)) ** 2))
 

@@ -13,11 +13,13 @@ from imblearn.utils import Substitution, check_target_type
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
+from ..utils._images import array_shape
 from ..utils._torch import draw_seed
 from ._autoencoder import Autoencoder
 from ._losses import PENALTY_MODES
@@ -31,6 +33,7 @@ _DECODE_CHUNK = 4096
 #: The parameters DeepSMOTE hands to the Autoencoder it builds.
 _AUTOENCODER_PARAMS = (
     "image_shape",
+    "channels_last",
     "latent_dim",
     "max_epochs",
     "batch_size",
@@ -62,9 +65,11 @@ class DeepSMOTE(BaseOverSampler):
     original rows are returned unchanged, followed by the synthetic rows,
     class by class.
 
-    Images arrive as flattened rows together with ``image_shape``; they get a
-    convolutional autoencoder sized from the shape. Tabular rows get an MLP
-    autoencoder. Inputs are scaled inside the autoencoder (each pixel to
+    Images arrive as arrays of shape ``(n, H, W)`` or ``(n, C, H, W)``, or as
+    flattened rows together with ``image_shape``; they get a convolutional
+    autoencoder sized from the shape, and the resampled images keep the
+    input's layout and dtype (integer pixels are rounded). Tabular rows get
+    an MLP autoencoder. Inputs are scaled inside the autoencoder (each pixel to
     ``[-1, 1]`` for images, standardised for tabular rows), the scaling is
     inverted on decoding and decoded values are clipped to each feature's
     training range.
@@ -97,7 +102,15 @@ class DeepSMOTE(BaseOverSampler):
     image_shape : tuple of int, "square" or None, default=None
         ``(channels, height, width)`` or ``(height, width)`` when each row of
         ``X`` is a flattened image (height and width at least 8); "square"
-        means ``(1, s, s)`` with ``s * s`` features. ``None`` means tabular rows.
+        means ``(1, s, s)`` with ``s * s`` features. ``None`` means tabular
+        rows, or images whose shape ``X`` gives: ``(n, H, W)`` and
+        ``(n, C, H, W)`` arrays are images, and the resampled ``X`` comes
+        back in the same layout.
+
+    channels_last : bool, default=False
+        Whether the channels of the images come last: ``(n, H, W, C)``
+        arrays, or rows flattened from that order (``image_shape`` is still
+        ``(C, H, W)``). DeepSMOTE never guesses the order.
 
     autoencoder : {{"auto", "conv", "mlp", "paper"}}, callable or Autoencoder, \
 default="auto"
@@ -237,6 +250,7 @@ default="auto"
             HasMethods(["kneighbors", "kneighbors_graph"]),
         ],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
+        "channels_last": ["boolean"],
         "autoencoder": [
             StrOptions(set(NETWORKS)),
             HasMethods(["fit", "transform", "inverse_transform"]),
@@ -271,6 +285,7 @@ default="auto"
         random_state=None,
         k_neighbors=5,
         image_shape=None,
+        channels_last=False,
         autoencoder="auto",
         latent_dim="auto",
         latent_sampler=None,
@@ -291,6 +306,7 @@ default="auto"
         self.random_state = random_state
         self.k_neighbors = k_neighbors
         self.image_shape = image_shape
+        self.channels_last = channels_last
         self.autoencoder = autoencoder
         self.latent_dim = latent_dim
         self.latent_sampler = latent_sampler
@@ -309,15 +325,14 @@ default="auto"
 
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(
-            self,
-            X=X,
-            y=y,
-            reset=True,
-            accept_sparse=False,
-            dtype=[np.float64, np.float32],
+        shape = array_shape(X)
+        images = len(shape) > 2  # (n, H, W), (n, C, H, W) or (n, H, W, C) arrays
+        rows = np.asarray(X).reshape(shape[0], -1) if images else X
+        # any numeric dtype is kept: originals come back bit for bit
+        rows, y = validate_data(
+            self, X=rows, y=y, reset=True, accept_sparse=False, dtype="numeric"
         )
-        return X, y, binarize_y
+        return (rows.reshape(shape) if images else rows), y, binarize_y
 
     def _fit_resample(self, X, y):
         X = np.ascontiguousarray(X)  # same floating-point sums for any memory layout
@@ -331,16 +346,15 @@ default="auto"
         random_state = check_random_state(self.random_state)
         self.autoencoder_ = self._fitted_autoencoder(X, y, draw_seed(random_state))
         self.latent_sampler_ = self._default_latent_sampler()
-        self.latent_codes_, self._y_fit = self.autoencoder_.transform(X), y
-        self._dtype = X.dtype
+        self.latent_codes_ = np.asarray(self.autoencoder_.transform(X), np.float32)
+        self._y_fit, self._dtype, self._sample_shape = y, X.dtype, X.shape[1:]
         new_latent, new_labels = [], []
         for label, n_new in self.sampling_strategy_.items():
             if n_new > 0:
                 new_latent.append(self._sample_latent(label, n_new, random_state))
                 new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
-        X_resampled = np.empty(
-            (len(X) + sum(map(len, new_latent)), X.shape[1]), dtype=X.dtype
-        )
+        n_new = sum(map(len, new_latent))
+        X_resampled = np.empty((len(X) + n_new, *X.shape[1:]), dtype=X.dtype)
         X_resampled[: len(X)] = X
         self._decode_into(new_latent, X_resampled[len(X) :])
         return X_resampled, np.concatenate([y, *new_labels])
@@ -357,6 +371,8 @@ default="auto"
             check_is_fitted(autoencoder)
         except NotFittedError:
             return clone(autoencoder).set_params(random_state=seed).fit(X, y)
+        if isinstance(autoencoder, FrozenEstimator):
+            autoencoder = autoencoder.estimator
         n_features = getattr(autoencoder, "n_features_in_", X.shape[1])
         if n_features != X.shape[1]:
             raise ValueError(
@@ -416,13 +432,16 @@ default="auto"
         return new
 
     def _decode_into(self, latent: list[np.ndarray], out: np.ndarray) -> None:
-        """Decode ``latent`` chunk by chunk into the rows of ``out``."""
+        """Decode ``latent`` chunk by chunk into ``out``, in its dtype and layout."""
         codes = np.concatenate(
             [np.empty((0, self.latent_codes_.shape[1]), np.float32), *latent]
         )
         for start in range(0, len(codes), _DECODE_CHUNK):
             chunk = codes[start : start + _DECODE_CHUNK]
-            out[start : start + len(chunk)] = self.autoencoder_.inverse_transform(chunk)
+            decoded = np.asarray(self.autoencoder_.inverse_transform(chunk))
+            out[start : start + len(chunk)] = _as_dtype(
+                decoded.reshape(len(chunk), *out.shape[1:]), out.dtype
+            )
 
     def _check_fitted(self) -> None:
         if "autoencoder_" not in self.__dict__:
@@ -465,7 +484,7 @@ default="auto"
         """
         self._check_fitted()
         latent = np.asarray(latent, dtype=np.float32)
-        out = np.empty((len(latent), self.n_features_in_), dtype=self._dtype)
+        out = np.empty((len(latent), *self._sample_shape), dtype=self._dtype)
         self._decode_into([latent], out)
         return out
 
@@ -539,6 +558,16 @@ def _clip_neighbors(sampler, n_class: int, label) -> None:
             stacklevel=4,
         )
         sampler.set_params(k_neighbors=clone(k).set_params(n_neighbors=n_class))
+
+
+def _as_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Decoded float values in the input's dtype: integers rounded and clipped."""
+    if dtype.kind == "f":
+        return values.astype(dtype)
+    if dtype.kind == "b":
+        return values >= 0.5
+    info = np.iinfo(dtype)
+    return np.clip(np.rint(values), info.min, info.max).astype(dtype)
 
 
 def _python(label):

@@ -21,7 +21,7 @@ from torch import nn
 
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
-from ..utils._images import resolve_image_shape
+from ..utils._images import ImageLayout
 from ._callbacks import DeferredReweighting, drw_start_epoch
 from ._losses import MAMixLoss
 from ._networks import MLP, SmallCNN
@@ -49,7 +49,9 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     mixed.
 
     It is a scikit-learn classifier: ``X`` is a 2-d array-like (images as
-    flattened rows), any float dtype (cast to float32); ``y`` holds any
+    flattened rows) or an array of images (``(n, H, W)``, ``(n, C, H, W)``,
+    or ``(n, H, W, C)`` with ``channels_last``), any numeric dtype (cast to
+    float32); ``y`` holds any
     labels (strings too), ``classes_`` lists them sorted and ``predict``
     returns them. It fits in :class:`imblearn.pipeline.Pipeline`,
     ``GridSearchCV`` (``lr``, ``module__hidden_units``, ...), ``clone`` and
@@ -76,10 +78,16 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         ``(C, H, W)`` or ``(H, W)`` of the images in the rows of ``X``;
         "square" means ``(1, s, s)`` with ``s * s`` features, which is what
         :class:`~imblearn_deepsmote.TabularToImage` produces by default.
-    class_counts : array-like of shape (n_classes,) or dict, default=None
+        ``None`` with image arrays takes the shape from ``X``.
+    channels_last : bool, default=False
+        Whether the channels of the images come last: ``(n, H, W, C)``
+        arrays, or rows flattened from that order.
+    class_counts : dict, pandas Series or array-like, default=None
         Class counts that set the MAMix margins: ``None`` counts the ``y``
-        given to ``fit``; an array is aligned with the sorted labels; a dict
-        maps every label to its count. The DRW weights always come from the
+        given to ``fit``; a dict or a :class:`pandas.Series` (e.g.
+        ``y_train.value_counts()``) maps each label to its count, whatever
+        its order; a plain array gives the counts in the order of the sorted
+        labels (``classes_``). The DRW weights always come from the
         ``y`` given to ``fit``: re-weighting corrects the distribution the
         loss is averaged over, and re-weighting an already balanced set by
         the original counts over-corrects (on MNIST at imbalance ratio 100,
@@ -180,6 +188,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         **SKORCH_PARAMETER_CONSTRAINTS,
         "module": [StrOptions({"auto"}), callable, nn.Module],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
+        "channels_last": ["boolean"],
         "class_counts": ["array-like", Mapping, None],
         "mamix_ratio": [Interval(numbers.Real, None, None, closed="neither")],
         "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -197,6 +206,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         module: str | type[nn.Module] | nn.Module = "auto",
         *,
         image_shape: Sequence[int] | None = None,
+        channels_last: bool = False,
         class_counts: Sequence[float] | np.ndarray | Mapping[Any, float] | None = None,
         mamix_ratio: float = -0.25,
         alpha: float = 1.0,
@@ -233,6 +243,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
             **kwargs,
         )
         self.image_shape = image_shape
+        self.channels_last = channels_last
         self.class_counts = class_counts
         self.mamix_ratio = mamix_ratio
         self.alpha = alpha
@@ -334,30 +345,42 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     def check_data(self, X, y) -> None:
         """Data are validated in ``fit`` and ``partial_fit``; nothing to do."""
 
-    def _resolve_class_counts(self, codes: np.ndarray) -> np.ndarray:
-        classes = self.classes_
-        given = self.class_counts
+    def _resolve_class_counts(self) -> np.ndarray:
+        """``class_counts`` as one positive count per class, in ``classes_`` order."""
+        classes, given = self.classes_, self.class_counts
         if given is None:
             return self.training_counts_
+        if hasattr(given, "index") and hasattr(given, "to_dict"):  # pandas Series
+            given = given.to_dict()
         if isinstance(given, Mapping):
             labels = classes.tolist()
             missing = [label for label in labels if label not in given]
-            extra = [key for key in given if key not in set(labels)]
-            if missing or extra:
+            unknown = [key for key in given if key not in set(labels)]
+            if missing or unknown:
                 raise ValueError(
-                    "class_counts must have exactly one entry per class; missing "
-                    f"{missing}, unknown {extra}."
+                    "class_counts must give one count for each class of y; missing "
+                    f"{missing}, not in y {unknown}."
                 )
-            counts = np.array([given[label] for label in labels], dtype=float)
+            values = [given[label] for label in labels]
         else:
-            counts = np.asarray(given, dtype=float)
-            if counts.shape != classes.shape:
+            values = np.asarray(given)
+            if values.shape != classes.shape:
                 raise ValueError(
-                    f"class_counts has shape {counts.shape}; expected one count per "
-                    f"class {classes.shape}, in the order of classes_."
+                    f"class_counts has shape {values.shape}; expected one count per "
+                    f"class {classes.shape}, in the order of classes_ {classes}, or "
+                    "a dict or pandas Series from label to count."
                 )
+        try:
+            counts = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"class_counts must be numbers; got {list(values)!r}."
+            ) from None
         if not np.all(np.isfinite(counts)) or np.any(counts <= 0):
-            raise ValueError(f"class_counts must be positive; got {counts}.")
+            raise ValueError(
+                "class_counts must be positive, finite numbers; got "
+                f"{dict(zip(classes.tolist(), counts.tolist(), strict=True))}."
+            )
         return counts
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
@@ -374,7 +397,13 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         return codes.astype(np.int64)
 
     def _validate_training_data(self, X, y, *, reset: bool, classes=None):
-        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+        if reset:
+            self._layout = ImageLayout.from_data(
+                X, self.image_shape, self.channels_last, min_side=1
+            )
+        X, y = validate_data(
+            self, self._layout.to_rows(X), y, reset=reset, dtype=np.float32
+        )
         check_classification_targets(y)
         if reset:
             labels = classes if classes is not None else self.classes
@@ -391,18 +420,17 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
             self.training_counts_ = np.maximum(
                 np.bincount(codes, minlength=len(self.classes_)), 1
             ).astype(float)
-            self.class_counts_ = self._resolve_class_counts(codes)
+            self.class_counts_ = self._resolve_class_counts()
             if self.drw:
                 drw_start_epoch(self.drw_start, self.max_epochs)
-            self.image_shape_ = resolve_image_shape(
-                self.image_shape, self.n_features_in_, min_side=1
-            )
+            self.image_shape_ = self._layout.image_shape
         return X, codes
 
     def _validate_prediction_data(self, X):
         if is_dataset(X):
             return X
-        return validate_data(self, X, reset=False, dtype=np.float32)
+        rows = self._layout.to_rows(X)
+        return validate_data(self, rows, reset=False, dtype=np.float32)
 
     # ------------------------------------------------------------------ #
     # training                                                            #

@@ -62,6 +62,24 @@ def mamix_weights(lam, n_anchor, n_partner, ratio: float = -0.25):
     >>> float(mamix_weights(0.3, n_anchor=10, n_partner=10))  # equal counts: Mixup
     0.7
     """
+    for name, counts in (("n_anchor", n_anchor), ("n_partner", n_partner)):
+        _check_counts(counts, name)
+    return _mamix_weights(lam, n_anchor, n_partner, ratio)
+
+
+def _check_counts(counts, name: str) -> None:
+    """Raise a ValueError naming ``name`` unless all counts are positive and finite."""
+    values = counts.detach().cpu().numpy() if torch.is_tensor(counts) else counts
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold numbers; got {counts!r}.") from None
+    if not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"{name} must be positive, finite counts; got {counts!r}.")
+
+
+def _mamix_weights(lam, n_anchor, n_partner, ratio: float):
+    """:func:`mamix_weights` without checking the counts (the training loop's)."""
     if _is_tensor(lam, n_anchor, n_partner):
         tensors = [v for v in (lam, n_anchor, n_partner) if isinstance(v, torch.Tensor)]
         device = tensors[0].device
@@ -205,6 +223,7 @@ class MAMixLoss(nn.CrossEntropyLoss):
         )
         self.ratio = ratio
         if class_counts is not None:
+            _check_counts(class_counts, "class_counts")
             class_counts = torch.as_tensor(
                 np.asarray(class_counts), dtype=torch.float64
             )
@@ -264,8 +283,10 @@ class MAMixLoss(nn.CrossEntropyLoss):
         if counts is None:
             weight = 1.0 - torch.as_tensor(lam, dtype=input.dtype, device=input.device)
         else:
+            if class_counts is not None:
+                _check_counts(class_counts, "class_counts")
             counts = torch.as_tensor(counts, device=input.device)
-            weight = mamix_weights(
+            weight = _mamix_weights(
                 torch.as_tensor(lam, dtype=torch.float64, device=input.device),
                 counts[target],
                 counts[partner_target],
