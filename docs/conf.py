@@ -46,6 +46,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax bundled, not from a CDN: math renders offline
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -69,31 +70,41 @@ autodoc_typehints = "none"  # the numpydoc docstrings state the types
 # would otherwise add a second one (and stub pages for every method).
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-numpydoc_xref_param_type = False
+# Parameter and return types link to their documentation: numpydoc's aliases
+# (``int``, ``ndarray``, ``array-like``, ...), every fully qualified name in
+# the intersphinx inventories (``torch.nn.Module``) and the short names below.
+# Other words stay plain text ("all"), so no type turns into a dead link.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
 
 # -- intersphinx -------------------------------------------------------------
-# Cross-references to numpy, scikit-learn, imbalanced-learn, skorch, torch and
-# the Python standard library (``:class:`torch.nn.Module```, ...). Sphinx must
-# download each project's ``objects.inv`` at build time; without network
-# access every download fails with a warning, and ``-W`` turns those warnings
-# into a failed build. There is no offline fallback: the inventories are not
-# shipped with the installed packages, and hand-written ones would invent
-# URLs. So the mapping is only active when ``DOCS_INTERSPHINX=1`` is set
-# (``DOCS_INTERSPHINX=1 make docs``, e.g. on a docs-hosting service). Without
-# it, references to those projects render as plain code text: Sphinx does not
-# warn about an unresolved Python reference unless ``nitpicky`` is on.
-_INTERSPHINX = {
-    "python": ("https://docs.python.org/3/", None),
-    "numpy": ("https://numpy.org/doc/stable/", None),
-    "sklearn": ("https://scikit-learn.org/stable/", None),
-    "imblearn": ("https://imbalanced-learn.org/stable/", None),
-    "skorch": ("https://skorch.readthedocs.io/en/stable/", None),
-    "torch": ("https://docs.pytorch.org/docs/stable/", None),
-    "pandas": ("https://pandas.pydata.org/docs/", None),
-    "matplotlib": ("https://matplotlib.org/stable/", None),
+# Cross-references to other projects (``:class:`~imblearn.over_sampling.SMOTE```,
+# numpydoc's parameter types, the names in the gallery's code) link to their
+# published documentation. Sphinx finds the targets in each project's
+# ``objects.inv``; the build reads small copies of our own from
+# ``docs/_intersphinx/`` and never goes online. They list only the objects these
+# docs refer to: add new ones to ``docs/_intersphinx/make_inventories.py`` and
+# run it (``tests/test_docs.py`` fails on a reference that is not listed).
+sys.path.insert(0, str(DOCS_DIR / "_intersphinx"))
+from make_inventories import PROJECTS, entries  # noqa: E402
+
+intersphinx_mapping = {
+    key: (base_url, str(DOCS_DIR / "_intersphinx" / f"{key}.inv"))
+    for key, (_name, base_url) in PROJECTS.items()
 }
-intersphinx_mapping = _INTERSPHINX if os.environ.get("DOCS_INTERSPHINX") == "1" else {}
-intersphinx_timeout = 10
+numpydoc_xref_aliases = {
+    name: f":obj:`{name}`"
+    for key in PROJECTS
+    if key != "python"  # numpydoc's own aliases cover the builtins
+    for name, role, _uri in entries(key)
+    if role.startswith("py:")
+}
+numpydoc_xref_aliases |= {
+    "callable": ":obj:`callable <python:callable>`",  # no "()" after a type
+    "Axes": ":obj:`Axes <matplotlib.axes.Axes>`",
+    "DataFrame": ":obj:`DataFrame <pandas.DataFrame>`",
+    "Figure": ":obj:`Figure <matplotlib.figure.Figure>`",
+}
 
 # -- sphinx-gallery ----------------------------------------------------------
 
