@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from docutils import nodes
+
 DOCS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS_DIR.parent))  # the package, when not installed
 sys.path.insert(0, str(DOCS_DIR / "_ext"))  # gallery_order
@@ -128,7 +130,7 @@ sphinx_gallery_conf = {
 plot_include_source = False
 plot_html_show_source_link = False
 plot_html_show_formats = False
-plot_formats = [("png", 110)]
+plot_formats = [("png", 150)]  # sharp when scaled to the text width
 plot_rcparams = {"font.size": 9}
 
 # -- HTML output -------------------------------------------------------------
@@ -141,13 +143,12 @@ html_theme_options = {
     "header_links_before_dropdown": 7,
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
-html_sidebars = {
-    "index": [],
-    "getting_started": [],
-    "changelog": [],
-    "citation": [],
-}
+# No primary sidebar on the home page; other pages lose it when its "Section
+# Navigation" would be empty (see _drop_empty_sidebar).
+html_sidebars = {"index": []}
 html_show_sourcelink = True
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 
 # -- Hooks -------------------------------------------------------------------
@@ -174,5 +175,34 @@ def _skip_member(app, what, name, obj, skip, options):
     return None
 
 
+def _drop_empty_sidebar(app, pagename, templatename, context, doctree):
+    """Remove the primary sidebar of a top-level page without sub-pages.
+
+    The theme's "Section Navigation" lists the pages under the current
+    top-level page; for the user guide or the benchmarks there are none, and
+    the empty sidebar would only take width from the text and the tables.
+    """
+    env = app.env
+    top_level = env.toctree_includes.get(app.config.root_doc, [])
+    if pagename in top_level and not env.toctree_includes.get(pagename):
+        context["sidebars"] = []
+
+
+def _keep_mean_std_together(app, doctree):
+    """Keep "0.879 ± 0.011" on one line in tables.
+
+    Narrow columns otherwise break such cells after the "±"; non-breaking
+    spaces make the table wrap its text columns instead.
+    """
+    for table in doctree.findall(nodes.table):
+        for text in list(table.findall(nodes.Text)):
+            if " ± " in text:
+                text.parent.replace(
+                    text, nodes.Text(text.replace(" ± ", "\u00a0±\u00a0"))
+                )
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
+    app.connect("doctree-read", _keep_mean_std_together)
+    app.connect("html-page-context", _drop_empty_sidebar)
