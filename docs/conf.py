@@ -9,6 +9,7 @@ build treats every warning as an error (``SPHINXOPTS=-W --keep-going`` in
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,11 +19,27 @@ DOCS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS_DIR.parent))  # the package, when not installed
 sys.path.insert(0, str(DOCS_DIR / "_ext"))  # gallery_order
 
-# The example gallery runs every ``examples/plot_*.py`` during the build. Quick
-# mode trains for a few epochs only, so the build takes a few minutes on a CPU;
-# ``IMBLEARN_DEEPSMOTE_QUICK=0 make docs`` runs the examples in full.
+# The example gallery runs every ``examples/plot_*.py`` during the build. In
+# quick mode (``make docs``, CI) each example's hidden quick-mode block cuts
+# its epochs, so the build takes a few minutes on a CPU, and every example page
+# says so. ``make docs-full`` (``IMBLEARN_DEEPSMOTE_QUICK=0``) runs the
+# examples as their code reads: that build is the one to publish.
 os.environ.setdefault("IMBLEARN_DEEPSMOTE_QUICK", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+QUICK = os.environ["IMBLEARN_DEEPSMOTE_QUICK"] == "1"
+
+# sphinx-gallery reruns an example only when its source changes, so a switch
+# between quick and full mode would keep the other mode's outputs: the gallery
+# folder records its mode and is cleared when the mode changes.
+_GALLERY_DIR = DOCS_DIR / "auto_examples"
+_GALLERY_MODE = _GALLERY_DIR / ".gallery-mode"
+_mode = "quick" if QUICK else "full"
+if _GALLERY_DIR.exists() and (
+    not _GALLERY_MODE.exists() or _GALLERY_MODE.read_text().strip() != _mode
+):
+    shutil.rmtree(_GALLERY_DIR)
+_GALLERY_DIR.mkdir(exist_ok=True)
+_GALLERY_MODE.write_text(_mode + "\n")
 
 import torch  # noqa: E402
 
@@ -123,6 +140,9 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
+    # the page of execution times loads its table scripts from CDNs; each
+    # example's page gives its own running time
+    "write_computation_times": False,
 }
 
 # -- matplotlib plot directive (the figures of the user guide) ---------------
@@ -188,6 +208,24 @@ def _drop_empty_sidebar(app, pagename, templatename, context, doctree):
         context["sidebars"] = []
 
 
+_QUICK_NOTE = """\
+.. admonition:: Quick build
+   :class: warning
+
+   This page was built in quick mode (``IMBLEARN_DEEPSMOTE_QUICK=1``, as in
+   CI): the example trained for fewer epochs than its code says, so its
+   numbers and images are not representative. ``make docs-full`` builds the
+   examples as written.
+
+"""
+
+
+def _note_quick_mode(app, docname, source):
+    """Say on every example page of a quick build that it is one."""
+    if QUICK and docname.startswith("auto_examples/plot_"):
+        source[0] = _QUICK_NOTE + source[0]
+
+
 def _keep_mean_std_together(app, doctree):
     """Keep "0.879 ± 0.011" on one line in tables.
 
@@ -206,3 +244,4 @@ def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("doctree-read", _keep_mean_std_together)
     app.connect("html-page-context", _drop_empty_sidebar)
+    app.connect("source-read", _note_quick_mode)
