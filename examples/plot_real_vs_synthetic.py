@@ -47,13 +47,18 @@ X, y = make_imbalance(
 # %%
 # Three samplers
 # --------------
-# DeepSMOTE with its default ``penalty="paper"``, DeepSMOTE with the released
-# code's ``penalty="reference"``, and SMOTE in pixel space. DeepSMOTE trains
-# for a fixed number of epochs here (``n_iter_no_change=None`` disables early
-# stopping). The synthetic rows follow the originals: ``X_res[len(X):]``.
+# DeepSMOTE with the paper's ``penalty="paper"``, DeepSMOTE with the released
+# code's ``penalty="reference"``, and SMOTE in pixel space (DeepSMOTE's default
+# is ``penalty=None``: no penalty). DeepSMOTE trains for a fixed number of
+# epochs here (``n_iter_no_change=None`` disables early stopping). The
+# synthetic rows follow the originals: ``X_res[len(X):]``.
 samplers = {
     'DeepSMOTE, penalty="paper"': DeepSMOTE(
-        image_shape=(8, 8), max_epochs=MAX_EPOCHS, n_iter_no_change=None, random_state=0
+        image_shape=(8, 8),
+        penalty="paper",
+        max_epochs=MAX_EPOCHS,
+        n_iter_no_change=None,
+        random_state=0,
     ),
     'DeepSMOTE, penalty="reference"': DeepSMOTE(
         image_shape=(8, 8),

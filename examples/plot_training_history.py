@@ -71,7 +71,8 @@ fig.tight_layout()
 # The losses are mean squared errors on the internal pixel scale ``[-1, 1]``.
 # With ``penalty=None`` the penalty is not computed and is recorded as 0, which
 # a log scale cannot show. Early stopping (``n_iter_no_change``, on by
-# default) watches the total loss; ``history_`` is also a plain list of dicts
-# that you can put in a :class:`pandas.DataFrame`.
+# default) watches the reconstruction loss, whatever the penalty;
+# ``history_`` is also a plain list of dicts that you can put in a
+# :class:`pandas.DataFrame`.
 print(pd.DataFrame(sampler.history_).tail(3).to_string(index=False))
 plt.show()

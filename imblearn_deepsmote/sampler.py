@@ -38,8 +38,8 @@ AUTO_EPOCH_RANGE = (5, 50)
 class DeepSMOTE(BaseOverSampler):
     """Over-sample with SMOTE in the latent space of an autoencoder (DeepSMOTE).
 
-    ``fit_resample`` trains an autoencoder on all classes (reconstruction loss
-    plus DeepSMOTE's same-class permutation penalty), encodes the data,
+    ``fit_resample`` trains an autoencoder on all classes (reconstruction loss,
+    plus the same-class permutation penalty if ``penalty`` is set), encodes the data,
     over-samples each minority class in latent space with ``latent_sampler``
     (SMOTE by default: interpolation between a point and one of its
     ``k_neighbors`` nearest same-class neighbours) and decodes the new latent
