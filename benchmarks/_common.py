@@ -13,6 +13,7 @@ import datetime as _dt
 import gzip
 import os
 import platform
+import re
 import resource
 import shlex
 import sys
@@ -102,14 +103,74 @@ def resolve_seeds(args: argparse.Namespace) -> list[int]:
     return args.default_seeds[:1] if args.quick else list(args.default_seeds)
 
 
-def command_line() -> str:
-    """The command that started this process (script path relative to the repo)."""
-    script = Path(sys.argv[0]).resolve()
+#: Options whose value is a path on the machine that ran the script. The
+#: "Produced by" line of a result file shows these placeholders instead, so
+#: that the published tables name no local folders. ``--output`` keeps a path
+#: relative to the repository (``docs/benchmarks/cost.rst``): it says where the
+#: file belongs, not where the machine keeps its data.
+PATH_OPTIONS: dict[str, str] = {
+    "--mnist-dir": "DIR",
+    "--cache": "FILE",
+    "--output": "FILE.rst",
+}
+
+
+def _is_machine_path(value: str) -> bool:
+    """Whether ``value`` names a place on this machine (absolute, or above ``.``)."""
+    path = Path(value)
+    return (
+        path.is_absolute()
+        or value.startswith("~")
+        or re.match(r"^[A-Za-z]:[\\/]", value) is not None
+        or ".." in path.parts
+    )
+
+
+def _placeholder(option: str, value: str) -> str:
+    if option == "--output" and not _is_machine_path(value):
+        return value
+    return PATH_OPTIONS[option]
+
+
+def command_line(argv: Sequence[str] | None = None) -> str:
+    """The command that started this process, without this machine's paths.
+
+    The script is named relative to the repository. The values of
+    :data:`PATH_OPTIONS` become placeholders (``--mnist-dir DIR``); so does any
+    other argument that is an absolute path (``PATH``).
+
+    Parameters
+    ----------
+    argv : sequence of str, default=None
+        The command line; ``sys.argv`` when None.
+
+    Returns
+    -------
+    str
+        A shell-quoted command line, ``python benchmarks/<script> ...``.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    script = Path(argv[0]).resolve()
     try:
-        script_name = str(script.relative_to(REPO_ROOT))
+        script_name = script.relative_to(REPO_ROOT).as_posix()
     except ValueError:
-        script_name = sys.argv[0]
-    return shlex.join(["python", script_name, *sys.argv[1:]])
+        script_name = script.name
+    words, path_option = [], None
+    for word in argv[1:]:
+        option, equals, value = word.partition("=")
+        if path_option is not None:
+            words.append(_placeholder(path_option, word))
+            path_option = None
+        elif option in PATH_OPTIONS and equals:
+            words.append(f"{option}={_placeholder(option, value)}")
+        elif word in PATH_OPTIONS:
+            words.append(word)
+            path_option = word
+        elif _is_machine_path(word) and not word.startswith("-"):
+            words.append("PATH")
+        else:
+            words.append(word)
+    return shlex.join(["python", script_name, *words])
 
 
 def torch_device_name(device: str = "cpu") -> str:

@@ -14,8 +14,6 @@ penalty, and two sizes of latent space.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,20 +26,27 @@ from sklearn.preprocessing import StandardScaler
 
 from imblearn_deepsmote import DeepSMOTE
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 20
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 5 if QUICK else 20
+if QUICK:
+    MAX_EPOCHS = 5
+# sphinx_gallery_end_ignore
 
 # %%
 # Data
 # ----
 # An imbalanced subset of the digits: 100 images of digit 0 down to 12 of
-# digit 9 (quick mode: five digits only).
-n_classes = 5 if QUICK else 10
+# digit 9.
+n_classes = 10
+# sphinx_gallery_start_ignore
+if QUICK:
+    n_classes = 5  # five digits only
+# sphinx_gallery_end_ignore
 X_all, y_all = load_digits(n_class=n_classes, return_X_y=True)
 counts = np.geomspace(100, 12, num=n_classes).round().astype(int)
 X, y = make_imbalance(

@@ -13,7 +13,6 @@ sampler that balances the data, MAMix has nothing left to work with.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
 from collections import Counter
 
 import matplotlib.pyplot as plt
@@ -25,13 +24,16 @@ from sklearn.metrics import balanced_accuracy_score
 
 from imblearn_deepsmote import MAMixClassifier, mamix_weights
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 60
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 20 if QUICK else 60
+if QUICK:
+    MAX_EPOCHS = 20
+# sphinx_gallery_end_ignore
 
 # %%
 # The MAMix label rule

@@ -14,8 +14,6 @@ recall of every class on a balanced test set.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
-
 import matplotlib.pyplot as plt
 import numpy as np
 from imblearn.over_sampling import SMOTE
@@ -27,13 +25,16 @@ from sklearn.svm import LinearSVC
 
 from imblearn_deepsmote import DeepSMOTE
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 50
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 10 if QUICK else 50
+if QUICK:
+    MAX_EPOCHS = 10
+# sphinx_gallery_end_ignore
 
 # %%
 # Imbalanced training set, balanced test set

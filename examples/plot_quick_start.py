@@ -13,7 +13,6 @@ images. This example over-samples an imbalanced version of scikit-learn's
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
 from collections import Counter
 
 import matplotlib.pyplot as plt
@@ -23,14 +22,16 @@ from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import DeepSMOTE
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs; without it the autoencoder trains for
-# up to 50 epochs.
+MAX_EPOCHS = 50
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 10 if QUICK else 50
+if QUICK:
+    MAX_EPOCHS = 10
+# sphinx_gallery_end_ignore
 
 # %%
 # An imbalanced image dataset

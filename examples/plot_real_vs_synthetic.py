@@ -12,8 +12,6 @@ each reading of its permutation penalty, with those that plain
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
-
 import matplotlib.pyplot as plt
 import numpy as np
 from imblearn.datasets import make_imbalance
@@ -22,13 +20,16 @@ from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import DeepSMOTE, plot_real_vs_synthetic
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 100
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 20 if QUICK else 100
+if QUICK:
+    MAX_EPOCHS = 20
+# sphinx_gallery_end_ignore
 
 # %%
 # Data
@@ -46,13 +47,18 @@ X, y = make_imbalance(
 # %%
 # Three samplers
 # --------------
-# DeepSMOTE with its default ``penalty="paper"``, DeepSMOTE with the released
-# code's ``penalty="reference"``, and SMOTE in pixel space. DeepSMOTE trains
-# for a fixed number of epochs here (``n_iter_no_change=None`` disables early
-# stopping). The synthetic rows follow the originals: ``X_res[len(X):]``.
+# DeepSMOTE with the paper's ``penalty="paper"``, DeepSMOTE with the released
+# code's ``penalty="reference"``, and SMOTE in pixel space (DeepSMOTE's default
+# is ``penalty=None``: no penalty). DeepSMOTE trains for a fixed number of
+# epochs here (``n_iter_no_change=None`` disables early stopping). The
+# synthetic rows follow the originals: ``X_res[len(X):]``.
 samplers = {
     'DeepSMOTE, penalty="paper"': DeepSMOTE(
-        image_shape=(8, 8), max_epochs=MAX_EPOCHS, n_iter_no_change=None, random_state=0
+        image_shape=(8, 8),
+        penalty="paper",
+        max_epochs=MAX_EPOCHS,
+        n_iter_no_change=None,
+        random_state=0,
     ),
     'DeepSMOTE, penalty="reference"': DeepSMOTE(
         image_shape=(8, 8),
@@ -77,6 +83,7 @@ for name, sampler in samplers.items():
 name = 'DeepSMOTE, penalty="paper"'
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic[name], image_shape=(8, 8))
 fig.suptitle(name)
+plt.show()
 
 # %%
 # DeepSMOTE with the released code's penalty
@@ -87,6 +94,7 @@ fig.suptitle(name)
 name = 'DeepSMOTE, penalty="reference"'
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic[name], image_shape=(8, 8))
 fig.suptitle(name)
+plt.show()
 
 # %%
 # SMOTE in pixel space
@@ -95,6 +103,7 @@ fig.suptitle(name)
 # pixels the blends still look like digits, sometimes with doubled strokes.
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic["SMOTE"], image_shape=(8, 8))
 fig.suptitle("SMOTE")
+plt.show()
 
 # %%
 # How varied are the new images?

@@ -16,7 +16,6 @@ find.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
 import time
 
 import numpy as np
@@ -31,13 +30,17 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_sp
 
 from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 30
+K_NEIGHBORS = [2, 3, 5]
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 2 if QUICK else 30
+if QUICK:
+    MAX_EPOCHS, K_NEIGHBORS = 2, [2, 5]
+# sphinx_gallery_end_ignore
 
 # %%
 # Imbalanced digits, and a test set the autoencoder never sees
@@ -51,7 +54,7 @@ X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.3, stratify=y, random_state=0
 )
 grid = {
-    "deepsmote__k_neighbors": [2, 5] if QUICK else [2, 3, 5],
+    "deepsmote__k_neighbors": K_NEIGHBORS,
     "deepsmote__sampling_strategy": ["auto", "not minority"],
 }
 cv = StratifiedKFold(3, shuffle=True, random_state=0)
@@ -69,8 +72,7 @@ def search(sampler):
 # %%
 # The usual way: every candidate trains its own autoencoder
 # ---------------------------------------------------------
-# Six candidates times three folds, plus the final refit: 19 autoencoders
-# (13 in quick mode).
+# Six candidates times three folds, plus the final refit: 19 autoencoders.
 retrained, retrained_seconds = search(
     DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0)
 )

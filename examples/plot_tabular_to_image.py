@@ -17,8 +17,6 @@ features, and DeepSMOTE with a convolutional autoencoder on the feature images.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
-
 import matplotlib.pyplot as plt
 import numpy as np
 from imblearn.over_sampling import SMOTE
@@ -30,14 +28,18 @@ from sklearn.preprocessing import StandardScaler
 
 from imblearn_deepsmote import DeepSMOTE, TabularToImage
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 50
+N_SPLITS = 5
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 10 if QUICK else 50
-N_SPLITS = 2 if QUICK else 5
+if QUICK:
+    MAX_EPOCHS = 10
+    N_SPLITS = 2
+# sphinx_gallery_end_ignore
 
 # %%
 # An imbalanced tabular dataset

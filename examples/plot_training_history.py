@@ -13,8 +13,6 @@ autoencoder with each ``penalty`` setting and plots the curves side by side.
 
 # Authors: imblearn-deepsmote developers
 # License: BSD 3-Clause
-import os
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -23,13 +21,16 @@ from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import DeepSMOTE, plot_history
 
-# %%
-# Quick mode
-# ----------
-# ``IMBLEARN_DEEPSMOTE_QUICK=1`` (set by the test suite and the documentation
-# build) trains for fewer epochs.
+MAX_EPOCHS = 40
+# sphinx_gallery_start_ignore
+# Quick mode: the test suite and the CI documentation build set
+# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
+import os  # noqa: E402
+
 QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-MAX_EPOCHS = 10 if QUICK else 40
+if QUICK:
+    MAX_EPOCHS = 10
+# sphinx_gallery_end_ignore
 
 # %%
 # Three penalty settings
@@ -77,5 +78,6 @@ fig.tight_layout()
 # a :class:`pandas.DataFrame`.
 history = sampler.autoencoder_.history_
 columns = ["epoch", "train_reconstruction_loss", "dur"]
-print(pd.DataFrame(history[:, columns], columns=columns).tail(3).to_string(index=False))
+table = pd.DataFrame(history[:, columns], columns=columns)
+print(table.tail(3).to_string(index=False))
 plt.show()

@@ -1,4 +1,8 @@
-"""Schematic of DeepSMOTE for the user guide (drawn by the plot directive)."""
+"""Schematic of DeepSMOTE for the user guide (drawn by the plot directive).
+
+The figure is 9 inches wide and shown at the width of the text (about 800
+pixels), so its labels need 11 to 14 points to read like the text around it.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -6,13 +10,15 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 from sklearn.datasets import load_digits
 
 images, labels = load_digits(return_X_y=True)
-fig = plt.figure(figsize=(9, 4.6))
+W, H = 9, 5.05  # inches, and the canvas's data units
+fig = plt.figure(figsize=(W, H))
 canvas = fig.add_axes((0, 0, 1, 1))
-canvas.set_xlim(0, 9)
-canvas.set_ylim(0, 4.6)
+canvas.set_xlim(0, W)
+canvas.set_ylim(0, H)
 canvas.set_axis_off()
 
 BLUE, ORANGE, GREY = "#4c72b0", "#dd8452", "#555555"
+TEXT, SMALL, TITLE = 12.5, 11, 14  # font sizes, points
 
 
 def box(x, y, w, h, text, color="#eeeeee", **kw):
@@ -21,6 +27,7 @@ def box(x, y, w, h, text, color="#eeeeee", **kw):
             (x, y), w, h, boxstyle="round,pad=0.04", fc=color, ec=GREY, lw=0.8
         )
     )
+    kw.setdefault("fontsize", TEXT)
     canvas.text(x + w / 2, y + h / 2, text, ha="center", va="center", **kw)
 
 
@@ -35,7 +42,7 @@ def trapezoid(x, y, w, h, text, narrowing):
         (x, mid + left / 2),
     ]
     canvas.add_patch(Polygon(points, closed=True, fc="#dde5f0", ec=GREY, lw=0.8))
-    canvas.text(x + w / 2, mid, text, ha="center", va="center")
+    canvas.text(x + w / 2, mid, text, ha="center", va="center", fontsize=TEXT)
 
 
 def arrow(x0, y0, x1, y1, **kw):
@@ -48,52 +55,60 @@ def arrow(x0, y0, x1, y1, **kw):
 
 def thumbnails(x, y, digits, size=0.36):
     for i, index in enumerate(digits):
-        ax = fig.add_axes((x / 9, (y - i * (size + 0.04)) / 4.6, size / 9, size / 4.6))
+        ax = fig.add_axes((x / W, (y - i * (size + 0.04)) / H, size / W, size / H))
         ax.imshow(images[index].reshape(8, 8), cmap="gray_r")
         ax.set_xticks([])
         ax.set_yticks([])
 
 
 # --- 1. training -----------------------------------------------------------
-canvas.text(0.1, 4.4, "1. Train the autoencoder on all classes", weight="bold")
-thumbnails(0.25, 3.6, [0, 11, 25])
-canvas.text(0.43, 2.5, "batch x", ha="center")
-arrow(0.7, 3.3, 1.1, 3.3)
-trapezoid(1.15, 2.85, 1.0, 0.9, "encoder", narrowing=True)
-arrow(2.2, 3.3, 2.6, 3.3)
-box(2.65, 3.1, 0.45, 0.4, "z")
-arrow(3.15, 3.3, 3.55, 3.3)
-trapezoid(3.6, 2.85, 1.0, 0.9, "decoder", narrowing=False)
-arrow(4.65, 3.3, 5.05, 3.3)
-box(5.1, 3.1, 0.45, 0.4, "x̂")
+canvas.text(
+    0.1, 4.83, "1. Train the autoencoder on all classes", weight="bold", fontsize=TITLE
+)
+thumbnails(0.25, 4.05, [0, 11, 25])
+canvas.text(0.43, 2.93, "batch x", ha="center", fontsize=TEXT)
+arrow(0.7, 3.75, 1.1, 3.75)
+trapezoid(1.15, 3.3, 1.0, 0.9, "encoder", narrowing=True)
+arrow(2.2, 3.75, 2.6, 3.75)
+box(2.65, 3.55, 0.45, 0.4, "z")
+arrow(3.15, 3.75, 3.55, 3.75)
+trapezoid(3.6, 3.3, 1.0, 0.9, "decoder", narrowing=False)
+arrow(4.65, 3.75, 5.05, 3.75)
+box(5.1, 3.55, 0.45, 0.4, "x̂")
 box(
     5.9,
-    2.55,
+    3.0,
     3.0,
     1.5,
     "loss = MSE(x̂, x)\n[+ penalty_weight × penalty]\n\n"
     "optional penalty: a batch of ONE\n"
     "class, codes shifted by one\nposition before decoding",
     color="#f5f5f5",
-    fontsize=8.5,
+    fontsize=SMALL,
 )
-arrow(5.6, 3.3, 5.85, 3.3)
+arrow(5.6, 3.75, 5.85, 3.75)
 
 # --- 2. generation ---------------------------------------------------------
-canvas.text(0.1, 2.15, "2. Generate, one minority class at a time", weight="bold")
+canvas.text(
+    0.1,
+    2.32,
+    "2. Generate, one minority class at a time",
+    weight="bold",
+    fontsize=TITLE,
+)
 nines = np.flatnonzero(labels == 9)[:3]
 thumbnails(0.25, 1.35, nines)
-canvas.text(0.43, 0.25, "class c", ha="center")
+canvas.text(0.43, 0.23, "class c", ha="center", fontsize=TEXT)
 arrow(0.7, 1.05, 1.1, 1.05)
 trapezoid(1.15, 0.6, 1.0, 0.9, "encoder", narrowing=True)
 arrow(2.2, 1.05, 2.55, 1.05)
 
 # the latent space, with one SMOTE step
-latent = fig.add_axes((2.6 / 9, 0.12 / 4.6, 2.3 / 9, 1.85 / 4.6))
+latent = fig.add_axes((2.6 / W, 0.12 / H, 2.3 / W, 1.85 / H))
 rng = np.random.default_rng(3)
 majority = rng.normal((0.3, 0.65), 0.13, size=(40, 2))
 minority = np.array(
-    [[0.55, 0.42], [0.82, 0.22], [0.74, 0.45], [0.62, 0.25], [0.86, 0.38], [0.7, 0.12]]
+    [[0.55, 0.42], [0.82, 0.22], [0.74, 0.45], [0.62, 0.25], [0.86, 0.38], [0.9, 0.1]]
 )
 latent.scatter(*majority.T, s=10, color=BLUE, alpha=0.35, label="other classes")
 latent.scatter(*minority.T, s=18, color=ORANGE, label="class c")
@@ -105,15 +120,22 @@ latent.annotate(
     "z̃ = z + u (z_nn − z)",
     new,
     (0.04, 0.06),
-    fontsize=7.5,
+    fontsize=SMALL,
     arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6},
 )
 latent.set_xticks([])
 latent.set_yticks([])
 latent.set_xlim(0, 1)
 latent.set_ylim(0, 1)
-latent.set_title("latent space: SMOTE", fontsize=8.5, pad=2)
-latent.legend(fontsize=6.5, loc="upper right", handletextpad=0.2, borderpad=0.3)
+latent.set_title("latent space: SMOTE", fontsize=TEXT, pad=3)
+latent.legend(
+    fontsize=SMALL - 1.5,
+    loc="upper right",
+    handletextpad=0.1,
+    borderpad=0.25,
+    labelspacing=0.2,
+    borderaxespad=0.2,
+)
 
 arrow(4.95, 1.05, 5.35, 1.05)
 trapezoid(5.4, 0.6, 1.0, 0.9, "decoder", narrowing=False)
@@ -125,5 +147,4 @@ box(
     1.2,
     "new rows of class c,\nappended after\nthe original X",
     color="#f5f5f5",
-    fontsize=8.5,
 )

@@ -58,12 +58,13 @@ class DeepSMOTE(BaseOverSampler):
     """Over-sample with SMOTE in the latent space of an autoencoder (DeepSMOTE).
 
     ``fit_resample`` trains an :class:`~imblearn_deepsmote.Autoencoder` on
-    all classes (``autoencoder_``), encodes the data, over-samples each
-    minority class in latent space with ``latent_sampler`` (SMOTE by
-    default: interpolation between a point and one of its ``k_neighbors``
-    nearest same-class neighbours) and decodes the new latent points. The
-    original rows are returned unchanged, followed by the synthetic rows,
-    class by class.
+    all classes (``autoencoder_``; reconstruction loss, plus the same-class
+    permutation penalty if ``penalty`` is set), encodes the data,
+    over-samples each minority class in latent space with
+    ``latent_sampler`` (SMOTE by default: interpolation between a point and
+    one of its ``k_neighbors`` nearest same-class neighbours) and decodes
+    the new latent points. The original rows are returned unchanged,
+    followed by the synthetic rows, class by class.
 
     Images arrive as arrays of shape ``(n, H, W)`` or ``(n, C, H, W)``, or as
     flattened rows together with ``image_shape``; they get a convolutional
