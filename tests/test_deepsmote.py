@@ -393,3 +393,33 @@ def test_using_a_sampler_that_was_only_fit_points_to_fit_resample(tabular, metho
     }[method]
     with pytest.raises(NotFittedError, match=r"call fit_resample\(X, y\) first"):
         call()
+
+
+def test_residual_decoding_of_a_real_code_gives_back_the_real_sample(make_images):
+    from imblearn.over_sampling import RandomOverSampler
+
+    X, y = make_images((1, 8, 8), n_per_class=(30, 6))
+    sampler = tiny(
+        image_shape=(8, 8), latent_sampler=RandomOverSampler(), decoding="residual"
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    minority = X[y == 1]
+    for row in X_res[len(X) :]:  # duplicated codes: their own real images
+        assert np.any(np.all(np.isclose(row, minority, atol=1e-5), axis=1))
+    direct = tiny(image_shape=(8, 8), latent_sampler=RandomOverSampler())
+    X_direct, _ = direct.fit_resample(X, y)
+    assert not np.allclose(X_direct[len(X) :], X_res[len(X) :])
+
+
+def test_latent_noise_scales_with_the_within_class_spread_and_is_seeded(tabular):
+    X, y = tabular
+    plain = tiny().fit_resample(X, y)[0]
+    noisy_sampler = tiny(latent_noise=1.0)
+    noisy = noisy_sampler.fit_resample(X, y)[0]
+    assert np.array_equal(noisy[: len(X)], plain[: len(X)])
+    assert not np.allclose(noisy[len(X) :], plain[len(X) :])
+    assert np.array_equal(noisy, tiny(latent_noise=1.0).fit_resample(X, y)[0])
+    codes, labels = noisy_sampler.latent_codes_, y
+    spread = noisy_sampler._latent_spread
+    centred = codes - np.stack([codes[labels == c].mean(0) for c in labels])
+    assert np.allclose(spread, centred.std(axis=0), rtol=1e-4)

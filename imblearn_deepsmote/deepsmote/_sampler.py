@@ -14,6 +14,7 @@ from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -137,6 +138,23 @@ default="auto"
         ``RandomOverSampler(shrinkage=...)``, ...). Its ``sampling_strategy``
         and ``random_state`` are set by DeepSMOTE. ``None`` is
         ``SMOTE(k_neighbors=k_neighbors)``, which is DeepSMOTE.
+
+    latent_noise : float, default=0.0
+        Gaussian noise added to every new latent code, per dimension, as a
+        multiple of the spread of the training codes around their class
+        means (their within-class standard deviation, pooled over classes).
+        It adds variation that interpolation between a class's few samples
+        cannot reach: decoded, it varies stroke and style the way the other
+        classes vary (see :ref:`quality_levers`).
+
+    decoding : {{"direct", "residual"}}, default="direct"
+        How new codes become samples. ``"direct"`` decodes them, as in the
+        paper. ``"residual"`` adds to each decoded sample the reconstruction
+        residual ``x - decode(encode(x))`` of the real sample of its class
+        whose code is nearest: the detail that the autoencoder cannot
+        reconstruct is kept (and with an autoencoder that reconstructs
+        nothing, the samples are the real ones), then clipped to each
+        feature's training range. :meth:`decode` always decodes directly.
 
     max_epochs : int or "auto", default="auto"
         Maximum number of training epochs. ``"auto"`` sizes the budget by the
@@ -262,6 +280,8 @@ default="auto"
             StrOptions({"auto"}),
         ],
         "latent_sampler": [HasMethods(["fit_resample"]), None],
+        "latent_noise": [Interval(numbers.Real, 0, None, closed="left")],
+        "decoding": [StrOptions({"direct", "residual"})],
         "max_epochs": [
             Interval(numbers.Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -290,6 +310,8 @@ default="auto"
         autoencoder="auto",
         latent_dim="auto",
         latent_sampler=None,
+        latent_noise=0.0,
+        decoding="direct",
         max_epochs="auto",
         batch_size=64,
         lr=1e-3,
@@ -311,6 +333,8 @@ default="auto"
         self.autoencoder = autoencoder
         self.latent_dim = latent_dim
         self.latent_sampler = latent_sampler
+        self.latent_noise = latent_noise
+        self.decoding = decoding
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -349,15 +373,28 @@ default="auto"
         self.latent_sampler_ = self._default_latent_sampler()
         self.latent_codes_ = np.asarray(self.autoencoder_.transform(X), np.float32)
         self._y_fit, self._dtype, self._sample_shape = y, X.dtype, X.shape[1:]
-        new_latent, new_labels = [], []
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new > 0:
-                new_latent.append(self._sample_latent(label, n_new, random_state))
-                new_labels.append(np.full(len(new_latent[-1]), label, dtype=y.dtype))
-        n_new = sum(map(len, new_latent))
+        self._latent_spread = _within_class_std(self.latent_codes_, y)
+        self._data_range = (X.min(axis=0), X.max(axis=0))
+        blocks = [
+            (label, self._new_codes(label, n_new, random_state))
+            for label, n_new in self.sampling_strategy_.items()
+            if n_new > 0
+        ]
+        self._residuals = {}
+        if self.decoding == "residual":
+            for label, _ in blocks:
+                members = y == label
+                decoded = np.asarray(
+                    self.autoencoder_.inverse_transform(self.latent_codes_[members])
+                )
+                self._residuals[label] = X[members].astype(
+                    np.float32
+                ) - decoded.reshape(X[members].shape)
+        new_labels = [np.full(len(codes), label, y.dtype) for label, codes in blocks]
+        n_new = sum(map(len, new_labels))
         X_resampled = np.empty((len(X) + n_new, *X.shape[1:]), dtype=X.dtype)
         X_resampled[: len(X)] = X
-        self._decode_into(new_latent, X_resampled[len(X) :])
+        self._decode_into(blocks, X_resampled[len(X) :])
         return X_resampled, np.concatenate([y, *new_labels])
 
     def _fitted_autoencoder(self, X, y, seed: int) -> Autoencoder:
@@ -386,6 +423,14 @@ default="auto"
         if self.latent_sampler is None:
             return SMOTE(k_neighbors=self.k_neighbors)
         return self.latent_sampler
+
+    def _new_codes(self, label, n_new: int, random_state) -> np.ndarray:
+        """``n_new`` latent codes of class ``label``: the latent sampler's, noised."""
+        codes = self._sample_latent(label, n_new, random_state)
+        if self.latent_noise > 0:
+            noise = random_state.standard_normal(codes.shape).astype(np.float32)
+            codes += self.latent_noise * self._latent_spread * noise
+        return codes
 
     def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
         """Draw exactly ``n_new`` latent points of class ``label``.
@@ -432,17 +477,33 @@ default="auto"
             new = new[np.sort(random_state.choice(len(new), n_new, replace=False))]
         return new
 
-    def _decode_into(self, latent: list[np.ndarray], out: np.ndarray) -> None:
-        """Decode ``latent`` chunk by chunk into ``out``, in its dtype and layout."""
-        codes = np.concatenate(
-            [np.empty((0, self.latent_codes_.shape[1]), np.float32), *latent]
+    def _decode_into(self, blocks, out: np.ndarray) -> None:
+        """Decode ``(label, codes)`` blocks in chunks into ``out``, in its dtype.
+
+        With ``decoding="residual"`` each new sample gets the reconstruction
+        residual of the real sample of its class whose code is nearest to its
+        own (for classes whose residuals were kept at fit).
+        """
+        start = 0
+        for label, codes in blocks:
+            for offset in range(0, len(codes), _DECODE_CHUNK):
+                chunk = codes[offset : offset + _DECODE_CHUNK]
+                decoded = np.asarray(self.autoencoder_.inverse_transform(chunk))
+                decoded = decoded.reshape(len(chunk), *out.shape[1:])
+                if label in self._residuals:
+                    decoded = self._add_residuals(decoded, chunk, label)
+                out[start : start + len(chunk)] = _as_dtype(decoded, out.dtype)
+                start += len(chunk)
+
+    def _add_residuals(self, decoded, codes, label) -> np.ndarray:
+        """``decoded`` plus the residuals of the nearest real codes, clipped."""
+        members = self.latent_codes_[self._y_fit == label]
+        nearest = (
+            NearestNeighbors(n_neighbors=1)
+            .fit(members)
+            .kneighbors(codes, return_distance=False)[:, 0]
         )
-        for start in range(0, len(codes), _DECODE_CHUNK):
-            chunk = codes[start : start + _DECODE_CHUNK]
-            decoded = np.asarray(self.autoencoder_.inverse_transform(chunk))
-            out[start : start + len(chunk)] = _as_dtype(
-                decoded.reshape(len(chunk), *out.shape[1:]), out.dtype
-            )
+        return np.clip(decoded + self._residuals[label][nearest], *self._data_range)
 
     def _check_fitted(self) -> None:
         if "autoencoder_" not in self.__dict__:
@@ -486,7 +547,7 @@ default="auto"
         self._check_fitted()
         latent = np.asarray(latent, dtype=np.float32)
         out = np.empty((len(latent), *self._sample_shape), dtype=self._dtype)
-        self._decode_into([latent], out)
+        self._decode_into([(None, latent)], out)
         return out
 
     def generate(self, n_samples: int, target_class, random_state=None) -> np.ndarray:
@@ -528,10 +589,12 @@ default="auto"
             )
         if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
             raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
-        latent = self._sample_latent(
+        codes = self._new_codes(
             target_class, n_samples, check_random_state(random_state)
         )
-        return self.decode(latent)
+        out = np.empty((n_samples, *self._sample_shape), dtype=self._dtype)
+        self._decode_into([(target_class, codes)], out)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -559,6 +622,15 @@ def _clip_neighbors(sampler, n_class: int, label) -> None:
             stacklevel=4,
         )
         sampler.set_params(k_neighbors=clone(k).set_params(n_neighbors=n_class))
+
+
+def _within_class_std(codes: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-dimension standard deviation of the codes around their class means."""
+    deviations = codes.copy()
+    for label in np.unique(y):
+        members = y == label
+        deviations[members] -= codes[members].mean(axis=0)
+    return deviations.std(axis=0).astype(np.float32)
 
 
 def _as_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
