@@ -177,8 +177,12 @@ class TorchEstimatorMixin:
         a seed), so predictions never touch a global random state.
         """
         seed = self._next_seed() if training else 0
-        with limit_threads(self.n_threads), PrivateRNG(seed):
-            yield
+        with limit_threads(self.n_threads), PrivateRNG(seed) as rng:
+            self._active_rng = rng
+            try:
+                yield
+            finally:
+                self._active_rng = None
 
     def initialize(self):
         """Initialise the net; its random draws come from a private stream."""
@@ -218,6 +222,24 @@ class TorchEstimatorMixin:
         if iterator is TensorBatches:
             kwargs.setdefault("device", self.device)
         return iterator(dataset, **kwargs)
+
+    def _step_optimizer(self, step_fn):
+        """Step the optimisers outside the private random stream's mode.
+
+        Parameter updates draw no random numbers, and the mode's dispatch
+        would slow each of their many small operations; the closure (the
+        forward and backward pass, where dropout draws) runs inside it.
+        """
+        rng = getattr(self, "_active_rng", None)
+        if rng is None:
+            return super()._step_optimizer(step_fn)
+
+        def closure():
+            with rng:
+                return step_fn()
+
+        with rng.suspended():
+            return super()._step_optimizer(None if step_fn is None else closure)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One epoch of training or validation, synchronising once at its end.

@@ -11,7 +11,6 @@ random states of torch and numpy stay untouched.
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 from collections.abc import Iterator
 
@@ -114,14 +113,21 @@ def draw_seed(random_state) -> int:
     return int(check_random_state(random_state).randint(_SEED_BOUND))
 
 
-@functools.cache
-def _takes_generator(func) -> bool:
+# What the mode does with each torch function it sees, decided once per function.
+_PASS, _DROPOUT, _SEED = 0, 1, 2
+_ACTIONS: dict = {}
+
+
+def _action(func) -> int:
+    if func in _DROPOUTS:
+        return _DROPOUT
     if getattr(func, "__name__", None) in _BUILTIN_RANDOM:
-        return True
+        return _SEED
     try:
-        return "generator" in inspect.signature(func).parameters
+        takes_generator = "generator" in inspect.signature(func).parameters
     except (TypeError, ValueError):
-        return False
+        takes_generator = False
+    return _SEED if takes_generator else _PASS
 
 
 def _tensor_device(args, kwargs) -> torch.device:
@@ -180,12 +186,37 @@ class PrivateRNG(TorchFunctionMode):
         return self._generators[device]
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = dict(kwargs or {})
-        if func in _DROPOUTS:
+        try:
+            action = _ACTIONS[func]
+        except (KeyError, TypeError):  # first sight, or an unhashable callable
+            action = _action(func)
+            with contextlib.suppress(TypeError):
+                _ACTIONS[func] = action
+        kwargs = kwargs or {}
+        if action == _PASS:
+            return func(*args, **kwargs)
+        if action == _DROPOUT:
             return self._dropout(func, *args, **kwargs)
-        if _takes_generator(func) and kwargs.get("generator") is None:
-            kwargs["generator"] = self.generator(_tensor_device(args, kwargs))
+        if kwargs.get("generator") is None:
+            kwargs = {
+                **kwargs,
+                "generator": self.generator(_tensor_device(args, kwargs)),
+            }
         return func(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Leave the mode for the block, for code that draws no random numbers.
+
+        Dispatching every torch call through the mode costs a few
+        microseconds; an optimiser step makes hundreds of calls and no random
+        draw. The mode must be the innermost one.
+        """
+        self.__exit__(None, None, None)
+        try:
+            yield
+        finally:
+            self.__enter__()
 
     def _dropout(self, func, input, p=0.5, training=True, inplace=False):
         if not training or p == 0:
