@@ -102,14 +102,38 @@ def resolve_seeds(args: argparse.Namespace) -> list[int]:
     return args.default_seeds[:1] if args.quick else list(args.default_seeds)
 
 
+def _portable_path(text: str) -> str:
+    """``text`` without this machine's absolute paths.
+
+    An absolute path becomes relative to the repository when it is inside it
+    and ``.../name`` otherwise; ``--option=/path`` is handled too.
+    """
+    option, sep, value = (
+        text.rpartition("=") if text.startswith("-") else ("", "", text)
+    )
+    if not os.path.isabs(value):
+        return text
+    path = Path(value).resolve()
+    try:
+        value = str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        value = f".../{path.name}"
+    return f"{option}{sep}{value}"
+
+
 def command_line() -> str:
-    """The command that started this process (script path relative to the repo)."""
+    """The command that started this process, without absolute paths.
+
+    The script path is relative to the repository; any other absolute path in
+    the arguments is shortened by :func:`_portable_path`.
+    """
     script = Path(sys.argv[0]).resolve()
     try:
         script_name = str(script.relative_to(REPO_ROOT))
     except ValueError:
-        script_name = sys.argv[0]
-    return shlex.join(["python", script_name, *sys.argv[1:]])
+        script_name = script.name
+    args = [_portable_path(arg) for arg in sys.argv[1:]]
+    return shlex.join(["python", script_name, *args])
 
 
 def torch_device_name(device: str = "cpu") -> str:
