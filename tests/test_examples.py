@@ -1,4 +1,4 @@
-"""Run every gallery example (``examples/plot_*.py``) in quick mode.
+"""Run every gallery example (``examples/plot_*.py``) in quick mode, and the demo.
 
 The examples are what the documentation shows; this keeps them working. Each
 script runs in this process with ``runpy`` (so the suite's warning filters
@@ -14,7 +14,6 @@ import runpy
 from pathlib import Path
 
 import pytest
-import torch
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_*.py"))
 
@@ -26,16 +25,8 @@ def test_examples_found():
     assert len(EXAMPLES) >= 7, [path.name for path in EXAMPLES]
 
 
-@pytest.fixture
-def one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
-def test_example_runs(path, monkeypatch, one_torch_thread):
+def test_example_runs(path, monkeypatch):
     monkeypatch.setenv("IMBLEARN_DEEPSMOTE_QUICK", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     backend = plt.get_backend()
@@ -45,3 +36,16 @@ def test_example_runs(path, monkeypatch, one_torch_thread):
     finally:
         plt.close("all")
         plt.switch_backend(backend)
+
+
+def test_demo_prints_time_and_balanced_accuracy_for_each_way_to_train(
+    monkeypatch, capsys
+):
+    demo = runpy.run_path(str(EXAMPLES[0].parent / "demo_digits.py"))
+    main = demo["main"]
+    monkeypatch.setitem(main.__globals__, "SEEDS", (0,))
+    monkeypatch.setitem(main.__globals__, "EPOCHS", 1)
+    main()
+    out = capsys.readouterr().out
+    for name in ("none", "SMOTE", "DeepSMOTE", "MAMix", "DeepSMOTE + MAMix"):
+        assert any(line.startswith(name + " ") for line in out.splitlines()), name
