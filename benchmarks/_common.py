@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import gzip
+import json
 import os
 import platform
 import re
@@ -18,7 +19,8 @@ import resource
 import shlex
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,6 +300,54 @@ def mean_std(values: Sequence[float], scale: float = 1.0, digits: int = 2) -> st
         return "n/a"
     std = float(np.nanstd(arr, ddof=1)) if np.sum(~np.isnan(arr)) > 1 else 0.0
     return f"{np.nanmean(arr):.{digits}f} ± {std:.{digits}f}"
+
+
+def run_tasks(
+    run: Callable[[dict], dict],
+    tasks: list[dict],
+    jobs: int,
+    cache: Path | None,
+) -> tuple[list[dict], int]:
+    """Run ``run(task)`` for the tasks not in ``cache``, in ``jobs`` processes.
+
+    A task is a dict of JSON values; ``run`` returns it with its results
+    added. A task is identified by its own keys, but ``threads``, so a
+    result found in ``cache`` (JSON lines, one result each, appended as
+    tasks finish) is not run again: an interrupted run resumes.
+
+    Returns
+    -------
+    results : list of dict
+        One per task, in the order of ``tasks``.
+    n_cached : int
+        How many came from the cache.
+    """
+    inputs = sorted(set(tasks[0]) - {"threads"}) if tasks else []
+
+    def key(task: dict) -> str:
+        return json.dumps({k: task.get(k) for k in inputs}, sort_keys=True)
+
+    done = {}
+    if cache is not None and cache.exists():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            result = json.loads(line)
+            done[key(result)] = result
+    todo = [task for task in tasks if key(task) not in done]
+
+    def record(result: dict) -> None:
+        done[key(result)] = result
+        if cache is not None:
+            with cache.open("a", encoding="utf-8") as file:
+                file.write(json.dumps(result) + "\n")
+
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            for future in as_completed([pool.submit(run, t) for t in todo]):
+                record(future.result())
+    else:
+        for task in todo:
+            record(run(task))
+    return [done[key(task)] for task in tasks], len(tasks) - len(todo)
 
 
 # --------------------------------------------------------------------------- #
@@ -627,6 +677,8 @@ def deepsmote_defaults(
         "penalty",
         "penalty_weight",
         "class_loss_weight",
+        "latent_noise",
+        "decoding",
         "mixed_precision",
     ),
 ) -> str:

@@ -31,11 +31,9 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +49,7 @@ from _common import (
     mean_std,
     report,
     resolve_seeds,
+    run_tasks,
     timed,
     torch_device_name,
 )
@@ -173,48 +172,6 @@ def score_task(task: dict[str, Any]) -> dict[str, Any]:
     return {**task, "ACSA": scores["ACSA"], "seconds": watch.seconds}
 
 
-def task_key(task: dict[str, Any]) -> str:
-    """What identifies a task in the cache: everything but its results."""
-    return json.dumps(
-        {
-            k: v
-            for k, v in task.items()
-            if k not in ("ACSA", "seconds", "threads", "error")
-        },
-        sort_keys=True,
-    )
-
-
-def run_tasks(
-    tasks: list[dict[str, Any]], jobs: int, cache: Path | None
-) -> tuple[list[dict[str, Any]], int]:
-    """Run the tasks not in ``cache`` (appending each result to it).
-
-    Returns every task's result and how many came from the cache.
-    """
-    done = {}
-    if cache is not None and cache.exists():
-        for line in cache.read_text(encoding="utf-8").splitlines():
-            result = json.loads(line)
-            done[task_key(result)] = result
-    todo = [task for task in tasks if task_key(task) not in done]
-
-    def record(result: dict[str, Any]) -> None:
-        done[task_key(result)] = result
-        if cache is not None:
-            with cache.open("a", encoding="utf-8") as file:
-                file.write(json.dumps(result) + "\n")
-
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            for future in as_completed([pool.submit(run_task, t) for t in todo]):
-                record(future.result())
-    else:
-        for task in todo:
-            record(run_task(task))
-    return [done[task_key(task)] for task in tasks], len(tasks) - len(todo)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run every (lever, seed) task and report."""
     parser = base_parser(__doc__.splitlines()[0], default_seeds=[0, 1, 2, 3, 4])
@@ -251,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
         for seed in seeds
     ]
     with timed() as watch:
-        results, n_cached = run_tasks(tasks, args.jobs, args.cache)
+        results, n_cached = run_tasks(run_task, tasks, args.jobs, args.cache)
     by_lever: dict[str, dict[int, dict[str, Any]]] = {}
     for result in results:
         by_lever.setdefault(result["lever"], {})[result["seed"]] = result

@@ -316,7 +316,7 @@ def scaling_part(
     images.notes = [
         "Classes in the paper's IR-100 profile scaled to the row count, images drawn "
         "with replacement (the data set tiled past its size), every minority class "
-        "over-sampled to the majority; max_epochs='auto' trains 50 epochs up to 3,600 "
+        "over-sampled to the majority; max_epochs='auto' trains 20 epochs up to 9,000 "
         "rows, then about 180,000 rows seen, and at least 5 epochs, so the training "
         "time levels off while encoding, decoding and the output grow linearly.",
     ]

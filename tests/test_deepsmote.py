@@ -400,20 +400,53 @@ def test_residual_decoding_of_a_real_code_gives_back_the_real_sample(make_images
 
     X, y = make_images((1, 8, 8), n_per_class=(30, 6))
     sampler = tiny(
-        image_shape=(8, 8), latent_sampler=RandomOverSampler(), decoding="residual"
+        image_shape=(8, 8), latent_sampler=RandomOverSampler(), latent_noise=0.0
     )
     X_res, y_res = sampler.fit_resample(X, y)
     minority = X[y == 1]
     for row in X_res[len(X) :]:  # duplicated codes: their own real images
         assert np.any(np.all(np.isclose(row, minority, atol=1e-5), axis=1))
-    direct = tiny(image_shape=(8, 8), latent_sampler=RandomOverSampler())
+    direct = tiny(
+        image_shape=(8, 8),
+        latent_sampler=RandomOverSampler(),
+        latent_noise=0.0,
+        decoding="direct",
+    )
     X_direct, _ = direct.fit_resample(X, y)
     assert not np.allclose(X_direct[len(X) :], X_res[len(X) :])
 
 
+def linear_network(input_shape, latent_dim):
+    n_features = int(np.prod(input_shape))
+    encoder = torch.nn.Linear(n_features, latent_dim)
+    return encoder, torch.nn.Linear(latent_dim, n_features)
+
+
+def test_residual_decoding_interpolates_the_two_real_samples_a_code_is_made_from(
+    tabular,
+):
+    # an affine decoder maps the segment between two codes onto the segment
+    # between their decodings, so with their residuals added back, every
+    # synthetic row lies on the segment between two real rows of its class
+    X, y = tabular
+    sampler = tiny(autoencoder=linear_network, latent_noise=0.0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    for row, label in zip(X_res[len(X) :], y_res[len(X) :], strict=True):
+        members = X[y == label]
+        a, b = members[:, None], members[None, :]
+        gap = np.sum((row - a) * (b - a), axis=-1) / np.maximum(
+            np.sum((b - a) ** 2, axis=-1), 1e-12
+        )
+        gap = np.clip(gap, 0, 1)[..., None]
+        distance = np.linalg.norm(a + gap * (b - a) - row, axis=-1)
+        assert distance.min() < 1e-4 * np.linalg.norm(row)
+    direct = tiny(autoencoder=linear_network, latent_noise=0.0, decoding="direct")
+    assert not np.allclose(direct.fit_resample(X, y)[0], X_res)
+
+
 def test_latent_noise_scales_with_the_within_class_spread_and_is_seeded(tabular):
     X, y = tabular
-    plain = tiny().fit_resample(X, y)[0]
+    plain = tiny(latent_noise=0.0).fit_resample(X, y)[0]
     noisy_sampler = tiny(latent_noise=1.0)
     noisy = noisy_sampler.fit_resample(X, y)[0]
     assert np.array_equal(noisy[: len(X)], plain[: len(X)])

@@ -34,21 +34,21 @@ __all__ = ["Autoencoder", "auto_epochs"]
 
 #: ``max_epochs="auto"``: rows seen in training, and the range of epochs.
 AUTO_ROWS_SEEN = 180_000
-AUTO_EPOCH_RANGE = (5, 50)
+AUTO_EPOCH_RANGE = (5, 20)
 
 
 def auto_epochs(n_samples: int) -> int:
     """The epoch budget of ``max_epochs="auto"`` for ``n_samples`` training rows.
 
-    ``ceil(AUTO_ROWS_SEEN / n_samples)`` clipped to ``AUTO_EPOCH_RANGE``: 50
-    epochs up to 3,600 rows, then about 180,000 rows seen in all, and at
+    ``ceil(AUTO_ROWS_SEEN / n_samples)`` clipped to ``AUTO_EPOCH_RANGE``: 20
+    epochs up to 9,000 rows, then about 180,000 rows seen in all, and at
     least 5 epochs from 36,000 rows on.
 
     Examples
     --------
     >>> from imblearn_deepsmote.deepsmote import auto_epochs
     >>> [auto_epochs(n) for n in (300, 1_800, 9_000, 60_000)]
-    [50, 50, 20, 5]
+    [20, 20, 20, 5]
     """
     low, high = AUTO_EPOCH_RANGE
     return int(np.clip(-(-AUTO_ROWS_SEEN // n_samples), low, high))
@@ -201,7 +201,7 @@ default="auto"
 
     max_epochs : int or "auto", default="auto"
         ``"auto"``: ``ceil(180_000 / n_samples)`` epochs, at least 5 and at
-        most 50 (:func:`~imblearn_deepsmote.deepsmote.auto_epochs`). The
+        most 20 (:func:`~imblearn_deepsmote.deepsmote.auto_epochs`). The
         value used is `max_epochs_`.
 
     batch_size : int, default=64

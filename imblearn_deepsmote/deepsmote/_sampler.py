@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from imblearn.over_sampling import SMOTE
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution, check_neighbors_object, check_target_type
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -137,9 +137,11 @@ default="auto"
         (``BorderlineSMOTE``, ``ADASYN``, ``SVMSMOTE``, ``KMeansSMOTE``,
         ``RandomOverSampler(shrinkage=...)``, ...). Its ``sampling_strategy``
         and ``random_state`` are set by DeepSMOTE. ``None`` is
-        ``SMOTE(k_neighbors=k_neighbors)``, which is DeepSMOTE.
+        ``SMOTE(k_neighbors=k_neighbors)``, which is DeepSMOTE; DeepSMOTE
+        then runs SMOTE's interpolation itself, so that it knows the two
+        codes each new one is made from (see ``decoding``).
 
-    latent_noise : float, default=0.0
+    latent_noise : float, default=0.75
         Gaussian noise added to every new latent code, per dimension, as a
         multiple of the spread of the training codes around their class
         means (their within-class standard deviation, pooled over classes).
@@ -147,19 +149,22 @@ default="auto"
         cannot reach: decoded, it varies stroke and style the way the other
         classes vary (see :ref:`quality_levers`).
 
-    decoding : {{"direct", "residual"}}, default="direct"
+    decoding : {{"residual", "direct"}}, default="residual"
         How new codes become samples. ``"direct"`` decodes them, as in the
         paper. ``"residual"`` adds to each decoded sample the reconstruction
-        residual ``x - decode(encode(x))`` of the real sample of its class
-        whose code is nearest: the detail that the autoencoder cannot
-        reconstruct is kept (and with an autoencoder that reconstructs
-        nothing, the samples are the real ones), then clipped to each
-        feature's training range. :meth:`decode` always decodes directly.
+        residuals ``x - decode(encode(x))`` of the real samples it was made
+        from, interpolated as its code was (with the default latent sampler;
+        with another one, the residual of the real sample of its class whose
+        code is nearest): detail that the autoencoder does not reconstruct
+        is kept, so a poor autoencoder cannot pull new samples towards the
+        majority (with one that reconstructs nothing, the samples are
+        pixel-space SMOTE's). Values are then clipped to each feature's
+        training range. :meth:`decode` always decodes directly.
 
     max_epochs : int or "auto", default="auto"
         Maximum number of training epochs. ``"auto"`` sizes the budget by the
         number of rows ``n``: ``ceil(180_000 / n)`` epochs, at least 5 and at
-        most 50 (see :ref:`training_budget`); the value used is
+        most 20 (see :ref:`training_budget`); the value used is
         ``autoencoder_.max_epochs_``.
 
     batch_size : int, default=64
@@ -310,8 +315,8 @@ default="auto"
         autoencoder="auto",
         latent_dim="auto",
         latent_sampler=None,
-        latent_noise=0.0,
-        decoding="direct",
+        latent_noise=0.75,
+        decoding="residual",
         max_epochs="auto",
         batch_size=64,
         lr=1e-3,
@@ -376,13 +381,13 @@ default="auto"
         self._latent_spread = _within_class_std(self.latent_codes_, y)
         self._data_range = (X.min(axis=0), X.max(axis=0))
         blocks = [
-            (label, self._new_codes(label, n_new, random_state))
+            (label, *self._new_codes(label, n_new, random_state))
             for label, n_new in self.sampling_strategy_.items()
             if n_new > 0
         ]
         self._residuals = {}
         if self.decoding == "residual":
-            for label, _ in blocks:
+            for label, *_ in blocks:
                 members = y == label
                 decoded = np.asarray(
                     self.autoencoder_.inverse_transform(self.latent_codes_[members])
@@ -390,7 +395,7 @@ default="auto"
                 self._residuals[label] = X[members].astype(
                     np.float32
                 ) - decoded.reshape(X[members].shape)
-        new_labels = [np.full(len(codes), label, y.dtype) for label, codes in blocks]
+        new_labels = [np.full(len(codes), label, y.dtype) for label, codes, _ in blocks]
         n_new = sum(map(len, new_labels))
         X_resampled = np.empty((len(X) + n_new, *X.shape[1:]), dtype=X.dtype)
         X_resampled[: len(X)] = X
@@ -424,13 +429,24 @@ default="auto"
             return SMOTE(k_neighbors=self.k_neighbors)
         return self.latent_sampler
 
-    def _new_codes(self, label, n_new: int, random_state) -> np.ndarray:
-        """``n_new`` latent codes of class ``label``: the latent sampler's, noised."""
-        codes = self._sample_latent(label, n_new, random_state)
+    def _new_codes(self, label, n_new: int, random_state):
+        """``n_new`` latent codes of class ``label``, noised, and their sources.
+
+        With the default latent sampler, DeepSMOTE runs SMOTE's interpolation
+        itself and the sources are ``(anchors, partners, gaps)``: which two
+        codes of the class (indices among its members) made each new code,
+        and where between them it lies. Other samplers give ``None``.
+        """
+        if self.latent_sampler is None:
+            members = self.latent_codes_[self._y_fit == label]
+            neighbors = _class_neighbors(self.k_neighbors, len(members), label)
+            codes, *sources = _interpolate(members, n_new, neighbors, random_state)
+        else:
+            codes, sources = self._sample_latent(label, n_new, random_state), None
         if self.latent_noise > 0:
             noise = random_state.standard_normal(codes.shape).astype(np.float32)
             codes += self.latent_noise * self._latent_spread * noise
-        return codes
+        return codes, sources
 
     def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
         """Draw exactly ``n_new`` latent points of class ``label``.
@@ -478,32 +494,48 @@ default="auto"
         return new
 
     def _decode_into(self, blocks, out: np.ndarray) -> None:
-        """Decode ``(label, codes)`` blocks in chunks into ``out``, in its dtype.
+        """Decode ``(label, codes, sources)`` blocks in chunks into ``out``.
 
-        With ``decoding="residual"`` each new sample gets the reconstruction
-        residual of the real sample of its class whose code is nearest to its
-        own (for classes whose residuals were kept at fit).
+        Values are cast to ``out``'s dtype. With ``decoding="residual"``, the
+        classes whose residuals were kept at fit get them added (see
+        :meth:`_add_residuals`).
         """
         start = 0
-        for label, codes in blocks:
+        for label, codes, sources in blocks:
             for offset in range(0, len(codes), _DECODE_CHUNK):
-                chunk = codes[offset : offset + _DECODE_CHUNK]
+                part = slice(offset, offset + _DECODE_CHUNK)
+                chunk = codes[part]
                 decoded = np.asarray(self.autoencoder_.inverse_transform(chunk))
                 decoded = decoded.reshape(len(chunk), *out.shape[1:])
                 if label in self._residuals:
-                    decoded = self._add_residuals(decoded, chunk, label)
+                    chunk_sources = None
+                    if sources is not None:
+                        chunk_sources = [source[part] for source in sources]
+                    decoded = self._add_residuals(decoded, chunk, label, chunk_sources)
                 out[start : start + len(chunk)] = _as_dtype(decoded, out.dtype)
                 start += len(chunk)
 
-    def _add_residuals(self, decoded, codes, label) -> np.ndarray:
-        """``decoded`` plus the residuals of the nearest real codes, clipped."""
-        members = self.latent_codes_[self._y_fit == label]
-        nearest = (
-            NearestNeighbors(n_neighbors=1)
-            .fit(members)
-            .kneighbors(codes, return_distance=False)[:, 0]
-        )
-        return np.clip(decoded + self._residuals[label][nearest], *self._data_range)
+    def _add_residuals(self, decoded, codes, label, sources) -> np.ndarray:
+        """``decoded`` plus real samples' reconstruction residuals, clipped.
+
+        A code made by interpolation gets the residuals of its two sources,
+        interpolated the same way; any other code the residual of the real
+        sample of its class whose code is nearest.
+        """
+        residuals = self._residuals[label]
+        if sources is not None:
+            anchors, partners, gaps = sources
+            gaps = gaps.reshape(-1, *[1] * (residuals.ndim - 1))
+            residual = (1 - gaps) * residuals[anchors] + gaps * residuals[partners]
+        else:
+            members = self.latent_codes_[self._y_fit == label]
+            nearest = (
+                NearestNeighbors(n_neighbors=1)
+                .fit(members)
+                .kneighbors(codes, return_distance=False)[:, 0]
+            )
+            residual = residuals[nearest]
+        return np.clip(decoded + residual, *self._data_range)
 
     def _check_fitted(self) -> None:
         if "autoencoder_" not in self.__dict__:
@@ -547,7 +579,7 @@ default="auto"
         self._check_fitted()
         latent = np.asarray(latent, dtype=np.float32)
         out = np.empty((len(latent), *self._sample_shape), dtype=self._dtype)
-        self._decode_into([(None, latent)], out)
+        self._decode_into([(None, latent, None)], out)
         return out
 
     def generate(self, n_samples: int, target_class, random_state=None) -> np.ndarray:
@@ -589,11 +621,11 @@ default="auto"
             )
         if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
             raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
-        codes = self._new_codes(
+        codes, sources = self._new_codes(
             target_class, n_samples, check_random_state(random_state)
         )
         out = np.empty((n_samples, *self._sample_shape), dtype=self._dtype)
-        self._decode_into([(target_class, codes)], out)
+        self._decode_into([(target_class, codes, sources)], out)
         return out
 
     def __sklearn_tags__(self):
@@ -606,22 +638,56 @@ default="auto"
 def _clip_neighbors(sampler, n_class: int, label) -> None:
     """Use fewer neighbours than asked for when a class is too small, with a warning."""
     k = sampler.get_params().get("k_neighbors")
+    if k is not None:
+        sampler.set_params(k_neighbors=_class_neighbors(k, n_class, label))
+
+
+def _class_neighbors(k, n_class: int, label):
+    """``k_neighbors`` (an int or a neighbours object) usable on ``n_class`` codes.
+
+    A class too small for it gets fewer neighbours, with a warning.
+    """
     if isinstance(k, numbers.Integral) and k >= n_class:
         warnings.warn(
             f"Class {_python(label)!r} has {n_class} samples, fewer than "
             f"k_neighbors + 1 = {k + 1}; using k_neighbors={n_class - 1} for it.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-        sampler.set_params(k_neighbors=n_class - 1)
-    elif hasattr(k, "n_neighbors") and k.n_neighbors > n_class:
+        return n_class - 1
+    if hasattr(k, "n_neighbors") and k.n_neighbors > n_class:
         warnings.warn(
             f"Class {_python(label)!r} has {n_class} samples, fewer than the "
             f"{k.n_neighbors} neighbours asked for; using {n_class} for it.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-        sampler.set_params(k_neighbors=clone(k).set_params(n_neighbors=n_class))
+        return clone(k).set_params(n_neighbors=n_class)
+    return k
+
+
+def _interpolate(codes: np.ndarray, n_new: int, k_neighbors, random_state):
+    """SMOTE among ``codes`` (one class): ``n_new`` points and what made them.
+
+    As in SMOTE, each new point lies at a uniform ``gap`` in ``[0, 1)`` on
+    the segment from a uniformly drawn anchor to one of the anchor's
+    ``k_neighbors`` nearest codes, drawn uniformly (``k_neighbors`` an int,
+    or a neighbours object as imbalanced-learn takes it).
+
+    Returns
+    -------
+    new : ndarray of shape (n_new, latent_dim), float32
+    anchors, partners : ndarray of shape (n_new,)
+        Indices into ``codes`` of the two ends of each segment.
+    gaps : ndarray of shape (n_new,), float32
+    """
+    neighbors = check_neighbors_object("k_neighbors", k_neighbors, 1).fit(codes)
+    nearest = neighbors.kneighbors(codes, return_distance=False)[:, 1:]
+    anchors = random_state.randint(len(codes), size=n_new)
+    partners = nearest[anchors, random_state.randint(nearest.shape[1], size=n_new)]
+    gaps = random_state.uniform(size=n_new).astype(np.float32)
+    new = codes[anchors] + gaps[:, None] * (codes[partners] - codes[anchors])
+    return new.astype(np.float32, copy=False), anchors, partners, gaps
 
 
 def _within_class_std(codes: np.ndarray, y: np.ndarray) -> np.ndarray:

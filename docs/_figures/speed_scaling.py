@@ -1,0 +1,61 @@
+"""Fit time and memory against data size (drawn by the plot directive).
+
+The points are those of ``benchmarks/bench_speed.py --json
+docs/benchmarks/speed.json`` (the scaling part); the figure shows them on
+log-log axes with a line of slope one (linear growth) for reference.
+"""
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+points = json.loads(
+    (Path(__file__).resolve().parents[1] / "benchmarks" / "speed.json").read_text()
+)
+fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.3))
+
+
+def linear_reference(ax, x, y):
+    """A dotted line through the first point with slope one."""
+    x = np.asarray(x, dtype=float)
+    ax.plot(x, y[0] * x / x[0], ":", color="grey", label="linear in rows")
+
+
+images = sorted(points["images"], key=lambda p: p["rows"])
+rows = [p["rows"] for p in images]
+seconds = np.array([p["seconds"] for p in images])
+left.plot(rows, seconds, "o-", label="fit_resample")
+linear_reference(left, rows, seconds)
+for p in images:
+    left.annotate(f"{p['epochs']} ep.", (p["rows"], p["seconds"]), fontsize=7,
+                  textcoords="offset points", xytext=(4, -10))
+left.set(xscale="log", yscale="log", xlabel="training images (28 x 28)",
+         ylabel="wall seconds", title="Images: time")
+left.legend(fontsize=7)
+
+memory = np.array([p["rss_delta_mib"] for p in images])
+output = np.array([(p["rows"] + p["generated"]) * p["features"] * 4 / 2**20
+                   for p in images])
+middle.plot(rows, memory, "o-", label="peak memory added")
+middle.plot(rows, output, "s--", label="X_res itself (float32)")
+middle.set(xscale="log", yscale="log", xlabel="training images (28 x 28)",
+           ylabel="MiB", title="Images: memory")
+middle.legend(fontsize=7)
+
+tabular = points["tabular"]
+by_rows = sorted((p for p in tabular if p["features"] == 20), key=lambda p: p["rows"])
+by_features = sorted((p for p in tabular if p["rows"] == by_rows[0]["rows"]),
+                     key=lambda p: p["features"])
+right.plot([p["rows"] for p in by_rows], [p["seconds"] for p in by_rows], "o-",
+           label="rows (20 features)")
+right.plot([p["features"] for p in by_features],
+           [p["seconds"] for p in by_features], "s-",
+           label=f"features ({by_rows[0]['rows']:,} rows)")
+right.set(xscale="log", yscale="log", xlabel="rows or features",
+          ylabel="wall seconds", title="Tabular: time")
+right.legend(fontsize=7)
+for ax in (left, middle, right):
+    ax.grid(alpha=0.3, which="both")
+fig.tight_layout()
