@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> None:
                 seeds,
                 args.threads,
                 f"{data}, as in the table of cost vs rows, but DeepSMOTE with every "
-                "default, max_epochs='auto' included (50 epochs up to 3,600 rows, "
+                "default, max_epochs='auto' included (20 epochs up to 9,000 rows, "
                 "then about 180,000 rows seen, at least 5 epochs) and early "
                 "stopping on: epochs = epochs actually run.",
             )

@@ -47,7 +47,6 @@ from _common import (
     ir100_task,
     load_images,
     report,
-    scaled_profile,
     timed,
 )
 
@@ -110,11 +109,10 @@ def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
         return X, y, data.image_shape
     # the IR-100 profile at this many rows; images drawn from the data set,
     # tiled (repeated) when it has fewer than needed
-    counts = scaled_profile(
-        [config["rows"]] * 10,
-        0,
-        majority=round(config["rows"] * PAPER_PROFILE[0] / sum(PAPER_PROFILE)),
-    )
+    counts = [
+        max(4, round(config["rows"] * share / sum(PAPER_PROFILE)))
+        for share in PAPER_PROFILE
+    ]
     rng = np.random.default_rng(0)
     picks = [
         rng.choice(np.flatnonzero(data.y == label), count, replace=True)

@@ -4,7 +4,7 @@ scikit-learn's 8 x 8 digits are cut down to an imbalance ratio of 20 (150
 training images of digit 0 down to 8 of digit 9), and the same small CNN is
 trained five ways: on the imbalanced set as it is, after pixel SMOTE, after
 DeepSMOTE, with margin-aware Mixup (MAMix) instead of over-sampling, and
-with DeepSMOTE followed by MAMix (the package's recommended pipeline). For
+with DeepSMOTE followed by MAMix. For
 each the demo prints the time to fit and the balanced accuracy on a balanced
 held-out set (30 images per digit), over a few random splits. Nothing is
 downloaded: ``load_digits`` ships with scikit-learn.
@@ -117,6 +117,15 @@ def main():
         seconds, scores = np.array(runs).T
         mean, std = scores.mean(), scores.std()
         print(f"{name:<18} {seconds.mean():8.1f}s  {mean:.3f} ± {std:.3f}")
+    best = max(results, key=lambda name: np.mean([s for _, s in results[name]]))
+    print(
+        f"\nBest here: {best}. On 8 x 8 digits the autoencoder has little room to"
+        "\nhelp, and differences this small are within the spread over splits. On"
+        "\n28 x 28 MNIST at imbalance ratio 100 (5 seeds, docs: 'Summary: which to"
+        "\nuse when'), DeepSMOTE then a CNN beat pixel SMOTE by 3.4 points and MAMix"
+        "\nalone by 1.1; MAMix alone beat SMOTE by 2.3; DeepSMOTE + MAMix did not"
+        "\nadd up. On tabular data, use SMOTE: DeepSMOTE ties it at 13 times the cost."
+    )
 
 
 if __name__ == "__main__":

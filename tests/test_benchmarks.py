@@ -245,3 +245,42 @@ def test_profile_training_quick(tmp_path):
         "bfloat16 autocast",
     ]
     assert rows[0][3] == "1.00x"
+
+
+def test_bench_summary_quick(tmp_path):
+    figure, figures = tmp_path / "summary.png", tmp_path / "summary.json"
+    stdout, written = run_script(
+        "bench_summary.py",
+        "--parts",
+        "images",
+        "--json",
+        str(figures),
+        "--figure",
+        str(figure),
+        tmp_path=tmp_path,
+    )
+    check_header(written, "bench_summary.py")
+    header, rows = table_rows(stdout, "MNIST, imbalance ratio 100")
+    assert header[:3] == ["resampler + classifier", "ACSA (%)", "vs SMOTE"]
+    assert [row[0] for row in rows] == [
+        "none + CNN (CE)",
+        "SMOTE + CNN (CE)",
+        "DeepSMOTE + CNN (CE)",
+        "none + MAMix",
+        "DeepSMOTE + MAMix",
+    ]
+    assert figure.stat().st_size > 10_000
+    assert "DeepSMOTE + MAMix" in figures.read_text(encoding="utf-8")
+
+
+def test_bench_speed_quick(tmp_path):
+    figures = tmp_path / "speed.json"
+    stdout, written = run_script(
+        "bench_speed.py", "--json", str(figures), tmp_path=tmp_path
+    )
+    check_header(written, "bench_speed.py")
+    header, rows = table_rows(stdout, "A busy machine")
+    assert header[-1] == "busy / idle" and len(rows) == 2
+    header, rows = table_rows(stdout, "Parallel grid search")
+    assert [row[0] for row in rows] == ["1", "2"]
+    assert '"images"' in figures.read_text(encoding="utf-8")

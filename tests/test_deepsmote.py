@@ -444,6 +444,18 @@ def test_residual_decoding_interpolates_the_two_real_samples_a_code_is_made_from
     assert not np.allclose(direct.fit_resample(X, y)[0], X_res)
 
 
+def test_auto_latent_noise_is_for_images_only(tabular, make_images):
+    X, y = tabular
+    sampler = tiny()
+    sampler.fit_resample(X, y)
+    assert sampler.latent_noise_ == 0.0
+    X_images, y_images = make_images((1, 8, 8), n_per_class=(30, 6))
+    sampler.fit_resample(X_images.reshape(len(X_images), 8, 8), y_images)
+    assert sampler.latent_noise_ == 0.75
+    sampler.set_params(latent_noise=0.3).fit_resample(X, y)
+    assert sampler.latent_noise_ == 0.3
+
+
 def test_latent_noise_scales_with_the_within_class_spread_and_is_seeded(tabular):
     X, y = tabular
     plain = tiny(latent_noise=0.0).fit_resample(X, y)[0]

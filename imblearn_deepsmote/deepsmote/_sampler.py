@@ -31,6 +31,8 @@ __all__ = ["DeepSMOTE"]
 _MAX_LATENT_ROUNDS = 10
 #: Rows decoded at a time into the output array.
 _DECODE_CHUNK = 4096
+#: ``latent_noise="auto"`` for images (tabular rows get none).
+AUTO_LATENT_NOISE = 0.75
 #: The parameters DeepSMOTE hands to the Autoencoder it builds.
 _AUTOENCODER_PARAMS = (
     "image_shape",
@@ -141,13 +143,16 @@ default="auto"
         then runs SMOTE's interpolation itself, so that it knows the two
         codes each new one is made from (see ``decoding``).
 
-    latent_noise : float, default=0.75
+    latent_noise : float or "auto", default="auto"
         Gaussian noise added to every new latent code, per dimension, as a
         multiple of the spread of the training codes around their class
         means (their within-class standard deviation, pooled over classes).
         It adds variation that interpolation between a class's few samples
         cannot reach: decoded, it varies stroke and style the way the other
-        classes vary (see :ref:`quality_levers`).
+        classes vary. ``"auto"`` is 0.75 for images and 0 for tabular rows,
+        where noise of the majority's spread moves new rows away from their
+        class (see :ref:`quality_levers`); the value used is
+        ``latent_noise_``.
 
     decoding : {{"residual", "direct"}}, default="residual"
         How new codes become samples. ``"direct"`` decodes them, as in the
@@ -234,6 +239,9 @@ default="auto"
     latent_codes_ : ndarray of shape (n_samples, latent_dim)
         Latent codes of the training rows, reused by :meth:`generate`.
 
+    latent_noise_ : float
+        The latent noise used (``latent_noise`` with ``"auto"`` resolved).
+
     n_features_in_ : int
         Number of features in the input dataset.
 
@@ -285,7 +293,10 @@ default="auto"
             StrOptions({"auto"}),
         ],
         "latent_sampler": [HasMethods(["fit_resample"]), None],
-        "latent_noise": [Interval(numbers.Real, 0, None, closed="left")],
+        "latent_noise": [
+            Interval(numbers.Real, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "decoding": [StrOptions({"direct", "residual"})],
         "max_epochs": [
             Interval(numbers.Integral, 1, None, closed="left"),
@@ -315,7 +326,7 @@ default="auto"
         autoencoder="auto",
         latent_dim="auto",
         latent_sampler=None,
-        latent_noise=0.75,
+        latent_noise="auto",
         decoding="residual",
         max_epochs="auto",
         batch_size=64,
@@ -379,6 +390,10 @@ default="auto"
         self.latent_codes_ = np.asarray(self.autoencoder_.transform(X), np.float32)
         self._y_fit, self._dtype, self._sample_shape = y, X.dtype, X.shape[1:]
         self._latent_spread = _within_class_std(self.latent_codes_, y)
+        self.latent_noise_ = self.latent_noise
+        if self.latent_noise == "auto":
+            images = self.autoencoder_.image_shape_ is not None
+            self.latent_noise_ = AUTO_LATENT_NOISE if images else 0.0
         self._data_range = (X.min(axis=0), X.max(axis=0))
         blocks = [
             (label, *self._new_codes(label, n_new, random_state))
@@ -443,9 +458,9 @@ default="auto"
             codes, *sources = _interpolate(members, n_new, neighbors, random_state)
         else:
             codes, sources = self._sample_latent(label, n_new, random_state), None
-        if self.latent_noise > 0:
+        if self.latent_noise_ > 0:
             noise = random_state.standard_normal(codes.shape).astype(np.float32)
-            codes += self.latent_noise * self._latent_spread * noise
+            codes += self.latent_noise_ * self._latent_spread * noise
         return codes, sources
 
     def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
