@@ -76,9 +76,12 @@ def parse_lever(lever: str) -> tuple[str, Any]:
         from imblearn import over_sampling
 
         return name, getattr(over_sampling, text)()
-    if text in {"None", "paper", "reference", "True", "False"}:
-        return name, {"None": None, "True": True, "False": False}.get(text, text)
-    number = float(text)
+    if text in {"None", "True", "False"}:
+        return name, {"None": None, "True": True, "False": False}[text]
+    try:
+        number = float(text)
+    except ValueError:  # a string option: penalty=paper, decoding=direct, ...
+        return name, text
     return name, int(number) if number.is_integer() and name != "partial" else number
 
 

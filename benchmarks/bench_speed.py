@@ -99,6 +99,7 @@ def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
             n_rows,
             n_features,
             n_informative=min(n_features, 10),
+            n_redundant=min(2, n_features - min(n_features, 10)),
             weights=[0.9],
             random_state=0,
         )

@@ -119,8 +119,8 @@ def main():
         print(f"{name:<18} {seconds.mean():8.1f}s  {mean:.3f} ± {std:.3f}")
     best = max(results, key=lambda name: np.mean([s for _, s in results[name]]))
     print(
-        f"\nBest here: {best}. On 8 x 8 digits the autoencoder has little room to"
-        "\nhelp, and differences this small are within the spread over splits. On"
+        f"\nBest here: {best}. Read the differences against the spread over splits"
+        "\n(± std); on 8 x 8 images an autoencoder has little room to help. On"
         "\n28 x 28 MNIST at imbalance ratio 100 (5 seeds, docs: 'Summary: which to"
         "\nuse when'), DeepSMOTE then a CNN beat pixel SMOTE by 3.4 points and MAMix"
         "\nalone by 1.1; MAMix alone beat SMOTE by 2.3; DeepSMOTE + MAMix did not"
