@@ -10,6 +10,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
 points = json.loads(
     (Path(__file__).resolve().parents[1] / "benchmarks" / "speed.json").read_text()
@@ -29,33 +30,67 @@ seconds = np.array([p["seconds"] for p in images])
 left.plot(rows, seconds, "o-", label="fit_resample")
 linear_reference(left, rows, seconds)
 for p in images:
-    left.annotate(f"{p['epochs']} ep.", (p["rows"], p["seconds"]), fontsize=7,
-                  textcoords="offset points", xytext=(4, -10))
-left.set(xscale="log", yscale="log", xlabel="training images (28 x 28)",
-         ylabel="wall seconds", title="Images: time")
+    left.annotate(
+        f"{p['epochs']} ep.",
+        (p["rows"], p["seconds"]),
+        fontsize=7,
+        textcoords="offset points",
+        xytext=(5, 4),
+    )
+left.set(
+    xscale="log",
+    yscale="log",
+    xlabel="training images (28 x 28)",
+    ylabel="wall seconds",
+    title="Images: time",
+)
 left.legend(fontsize=7)
 
 memory = np.array([p["rss_delta_mib"] for p in images])
-output = np.array([(p["rows"] + p["generated"]) * p["features"] * 4 / 2**20
-                   for p in images])
+output = np.array(
+    [(p["rows"] + p["generated"]) * p["features"] * 4 / 2**20 for p in images]
+)
 middle.plot(rows, memory, "o-", label="peak memory added")
 middle.plot(rows, output, "s--", label="X_res itself (float32)")
-middle.set(xscale="log", yscale="log", xlabel="training images (28 x 28)",
-           ylabel="MiB", title="Images: memory")
+middle.set(
+    xscale="log",
+    yscale="log",
+    xlabel="training images (28 x 28)",
+    ylabel="MiB",
+    title="Images: memory",
+)
 middle.legend(fontsize=7)
 
 tabular = points["tabular"]
 by_rows = sorted((p for p in tabular if p["features"] == 20), key=lambda p: p["rows"])
-by_features = sorted((p for p in tabular if p["rows"] == by_rows[0]["rows"]),
-                     key=lambda p: p["features"])
-right.plot([p["rows"] for p in by_rows], [p["seconds"] for p in by_rows], "o-",
-           label="rows (20 features)")
-right.plot([p["features"] for p in by_features],
-           [p["seconds"] for p in by_features], "s-",
-           label=f"features ({by_rows[0]['rows']:,} rows)")
-right.set(xscale="log", yscale="log", xlabel="rows or features",
-          ylabel="wall seconds", title="Tabular: time")
+by_features = sorted(
+    (p for p in tabular if p["rows"] == by_rows[0]["rows"]), key=lambda p: p["features"]
+)
+right.plot(
+    [p["rows"] for p in by_rows],
+    [p["seconds"] for p in by_rows],
+    "o-",
+    label="rows (20 features)",
+)
+right.plot(
+    [p["features"] for p in by_features],
+    [p["seconds"] for p in by_features],
+    "s-",
+    label=f"features ({by_rows[0]['rows']:,} rows)",
+)
+right.set(
+    xscale="log",
+    yscale="log",
+    xlabel="rows or features",
+    ylabel="wall seconds",
+    title="Tabular: time",
+)
 right.legend(fontsize=7)
 for ax in (left, middle, right):
-    ax.grid(alpha=0.3, which="both")
+    ax.grid(alpha=0.3)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_formatter(NullFormatter())
 fig.tight_layout()
+right.xaxis.set_major_locator(LogLocator(subs=(1,)))  # five decades: one tick each
