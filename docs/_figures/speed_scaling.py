@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
-points = json.loads(
-    (Path(__file__).resolve().parents[1] / "benchmarks" / "speed.json").read_text()
-)
+# the plot directive runs this file from its own folder, without __file__
+HERE = Path(globals().get("__file__", "speed_scaling.py")).resolve().parent
+points = json.loads((HERE.parent / "benchmarks" / "speed.json").read_text())
 fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.3))
 
 
