@@ -447,13 +447,15 @@ default="auto"
     def _new_codes(self, label, n_new: int, random_state):
         """``n_new`` latent codes of class ``label``, noised, and their sources.
 
-        With the default latent sampler, DeepSMOTE runs SMOTE's interpolation
-        itself and the sources are ``(anchors, partners, gaps)``: which two
-        codes of the class (indices among its members) made each new code,
-        and where between them it lies. Other samplers give ``None``.
+        The sources ``(anchors, partners, gaps)`` say which two codes of the
+        class (indices among its members) each new code is made from, and
+        where between them it lies: with the default latent sampler,
+        DeepSMOTE runs SMOTE's interpolation itself and knows them. With
+        another sampler, and residual decoding, both ends are the real code
+        nearest to the new one (gap 0); otherwise the sources are ``None``.
         """
+        members = self.latent_codes_[self._y_fit == label]
         if self.latent_sampler is None:
-            members = self.latent_codes_[self._y_fit == label]
             neighbors = _class_neighbors(self.k_neighbors, len(members), label)
             codes, *sources = _interpolate(members, n_new, neighbors, random_state)
         else:
@@ -461,6 +463,13 @@ default="auto"
         if self.latent_noise_ > 0:
             noise = random_state.standard_normal(codes.shape).astype(np.float32)
             codes += self.latent_noise_ * self._latent_spread * noise
+        if sources is None and self.decoding == "residual":
+            nearest = (
+                NearestNeighbors(n_neighbors=1)
+                .fit(members)
+                .kneighbors(codes, return_distance=False)[:, 0]
+            )
+            sources = (nearest, nearest, np.zeros(len(codes), np.float32))
         return codes, sources
 
     def _sample_latent(self, label, n_new, random_state) -> np.ndarray:
@@ -523,33 +532,20 @@ default="auto"
                 decoded = np.asarray(self.autoencoder_.inverse_transform(chunk))
                 decoded = decoded.reshape(len(chunk), *out.shape[1:])
                 if label in self._residuals:
-                    chunk_sources = None
-                    if sources is not None:
-                        chunk_sources = [source[part] for source in sources]
-                    decoded = self._add_residuals(decoded, chunk, label, chunk_sources)
+                    chunk_sources = [source[part] for source in sources]
+                    decoded = self._add_residuals(decoded, label, *chunk_sources)
                 out[start : start + len(chunk)] = _as_dtype(decoded, out.dtype)
                 start += len(chunk)
 
-    def _add_residuals(self, decoded, codes, label, sources) -> np.ndarray:
-        """``decoded`` plus real samples' reconstruction residuals, clipped.
+    def _add_residuals(self, decoded, label, anchors, partners, gaps) -> np.ndarray:
+        """``decoded`` plus its sources' reconstruction residuals, clipped.
 
-        A code made by interpolation gets the residuals of its two sources,
-        interpolated the same way; any other code the residual of the real
-        sample of its class whose code is nearest.
+        The residuals of the two real samples a code is made from are
+        interpolated as the code was (see :meth:`_new_codes`).
         """
         residuals = self._residuals[label]
-        if sources is not None:
-            anchors, partners, gaps = sources
-            gaps = gaps.reshape(-1, *[1] * (residuals.ndim - 1))
-            residual = (1 - gaps) * residuals[anchors] + gaps * residuals[partners]
-        else:
-            members = self.latent_codes_[self._y_fit == label]
-            nearest = (
-                NearestNeighbors(n_neighbors=1)
-                .fit(members)
-                .kneighbors(codes, return_distance=False)[:, 0]
-            )
-            residual = residuals[nearest]
+        gaps = gaps.reshape(-1, *[1] * (residuals.ndim - 1))
+        residual = (1 - gaps) * residuals[anchors] + gaps * residuals[partners]
         return np.clip(decoded + residual, *self._data_range)
 
     def _check_fitted(self) -> None:
