@@ -260,8 +260,15 @@ def tabular_table(results: list[dict[str, Any]]) -> tuple[Table, dict[str, Any]]
     return table, summary
 
 
-#: Colour per resampler and marker per classifier, the same in both panels.
-COLOURS = {"none": "#7f7f7f", "SMOTE": "#dd8452", "DeepSMOTE": "#4c72b0"}
+#: Colour per resampler (or per row, where a row needs its own) and marker
+#: per classifier, the same in both panels.
+COLOURS = {
+    "none": "#7f7f7f",
+    "SMOTE": "#dd8452",
+    "DeepSMOTE": "#4c72b0",
+    "none + MAMix": "#c44e52",
+    "DeepSMOTE + MAMix": "#8172b3",
+}
 MARKERS = {"CNN (CE)": "o", "MAMix": "D", "kNN": "o", "LogReg": "s"}
 
 
@@ -285,15 +292,12 @@ def draw(summary: dict[str, Any], path: Path) -> None:
             else:
                 score = 100 * np.array(row["G-mean"])
                 seconds = np.maximum(np.array(row["fit_s"]), 0.1)
-            colour = "#c44e52" if key == "none + MAMix" else COLOURS[resampler]
-            if key == "DeepSMOTE + MAMix":
-                colour = "#8172b3"
             ax.errorbar(
                 np.mean(seconds),
                 score.mean(),
                 yerr=score.std(ddof=1) if len(score) > 1 else 0,
                 fmt=MARKERS[classifier],
-                color=colour,
+                color=COLOURS.get(key, COLOURS[resampler]),
                 markersize=8,
                 capsize=4,
                 label=key,

@@ -38,13 +38,8 @@ for p in images:
         xytext=(5, 4),
     )
 left.set(
-    xscale="log",
-    yscale="log",
-    xlabel="training images (28 x 28)",
-    ylabel="wall seconds",
-    title="Images: time",
+    xlabel="training images (28 x 28)", ylabel="wall seconds", title="Images: time"
 )
-left.legend(fontsize=7)
 
 memory = np.array([p["rss_delta_mib"] for p in images])
 output = np.array(
@@ -52,14 +47,7 @@ output = np.array(
 )
 middle.plot(rows, memory, "o-", label="peak memory added")
 middle.plot(rows, output, "s--", label="X_res itself (float32)")
-middle.set(
-    xscale="log",
-    yscale="log",
-    xlabel="training images (28 x 28)",
-    ylabel="MiB",
-    title="Images: memory",
-)
-middle.legend(fontsize=7)
+middle.set(xlabel="training images (28 x 28)", ylabel="MiB", title="Images: memory")
 
 tabular = points["tabular"]
 by_rows = sorted((p for p in tabular if p["features"] == 20), key=lambda p: p["rows"])
@@ -78,19 +66,14 @@ right.plot(
     "s-",
     label=f"features ({by_rows[0]['rows']:,} rows)",
 )
-right.set(
-    xscale="log",
-    yscale="log",
-    xlabel="rows or features",
-    ylabel="wall seconds",
-    title="Tabular: time",
-)
-right.legend(fontsize=7)
-for ax in (left, middle, right):
+right.set(xlabel="rows or features", ylabel="wall seconds", title="Tabular: time")
+for ax in (left, middle, right):  # log-log, plain tick labels
+    ax.set(xscale="log", yscale="log")
+    ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_formatter(NullFormatter())
-fig.tight_layout()
 right.xaxis.set_major_locator(LogLocator(subs=(1,)))  # five decades: one tick each
+fig.tight_layout()
