@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 
 def imbalanced_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,17 +47,19 @@ def imbalanced_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_search(max_epochs: int = 5) -> GridSearchCV:
-    """A grid over DeepSMOTE's latent size and penalty, scored by balanced accuracy."""
+    """A grid over the autoencoder's latent size and penalty; balanced accuracy."""
     pipeline = make_pipeline(
         DeepSMOTE(
-            image_shape=(8, 8), max_epochs=max_epochs, random_state=0, device="cpu"
+            autoencoder=Autoencoder(max_epochs=max_epochs, device="cpu"),
+            image_shape=(8, 8),
+            random_state=0,
         ),
         StandardScaler(),
         LogisticRegression(),
     )
     grid = {
-        "deepsmote__latent_dim": [8, 16],
-        "deepsmote__penalty": ["paper", None],
+        "deepsmote__autoencoder__latent_dim": [8, 16],
+        "deepsmote__autoencoder__penalty": ["paper", None],
     }
     return GridSearchCV(
         pipeline,

@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 MAX_EPOCHS = 20
 # sphinx_gallery_start_ignore
@@ -65,15 +65,19 @@ pipeline = Pipeline(
     [
         (
             "deepsmote",
-            DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0),
+            DeepSMOTE(
+                autoencoder=Autoencoder(max_epochs=MAX_EPOCHS),
+                image_shape=(8, 8),
+                random_state=0,
+            ),
         ),
         ("scale", StandardScaler()),
         ("classifier", LogisticRegression(C=0.05, max_iter=1000)),
     ]
 )
 param_grid = {
-    "deepsmote__penalty": ["paper", "reference", None],
-    "deepsmote__latent_dim": [8, 32],
+    "deepsmote__autoencoder__penalty": ["paper", "reference", None],
+    "deepsmote__autoencoder__latent_dim": [8, 32],
 }
 search = GridSearchCV(
     pipeline,
@@ -93,15 +97,16 @@ print("best parameters:", search.best_params_)
 results = pd.DataFrame(search.cv_results_)
 table = results[
     [
-        "param_deepsmote__penalty",
-        "param_deepsmote__latent_dim",
+        "param_deepsmote__autoencoder__penalty",
+        "param_deepsmote__autoencoder__latent_dim",
         "mean_test_score",
         "std_test_score",
         "mean_fit_time",
     ]
-].rename(columns=lambda name: name.removeprefix("param_deepsmote__"))
+].rename(columns=lambda name: name.removeprefix("param_deepsmote__autoencoder__"))
 table["penalty"] = [
-    str(params["deepsmote__penalty"]) for params in search.cv_results_["params"]
+    str(params["deepsmote__autoencoder__penalty"])
+    for params in search.cv_results_["params"]
 ]
 print(table.round(3).to_string(index=False))
 

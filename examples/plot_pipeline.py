@@ -23,7 +23,7 @@ from sklearn.metrics import balanced_accuracy_score, recall_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 MAX_EPOCHS = 50
 # sphinx_gallery_start_ignore
@@ -62,7 +62,11 @@ print("training counts:", np.bincount(y_train).tolist())
 samplers = {
     "no over-sampling": "passthrough",
     "SMOTE": SMOTE(random_state=0),
-    "DeepSMOTE": DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0),
+    "DeepSMOTE": DeepSMOTE(
+        autoencoder=Autoencoder(max_epochs=MAX_EPOCHS),
+        image_shape=(8, 8),
+        random_state=0,
+    ),
 }
 recalls = {}
 for name, sampler in samplers.items():

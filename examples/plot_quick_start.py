@@ -20,7 +20,7 @@ import numpy as np
 from imblearn.datasets import make_imbalance
 from sklearn.datasets import load_digits
 
-from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 MAX_EPOCHS = 50
 # sphinx_gallery_start_ignore
@@ -55,7 +55,9 @@ print("class counts:", sorted(Counter(y.tolist()).items()))
 # over-sampled up to the size of the majority class, as with
 # :class:`~imblearn.over_sampling.SMOTE`. ``device="auto"`` (the default) uses
 # a GPU when there is one.
-sampler = DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0)
+sampler = DeepSMOTE(
+    autoencoder=Autoencoder(max_epochs=MAX_EPOCHS), image_shape=(8, 8), random_state=0
+)
 X_res, y_res = sampler.fit_resample(X, y)
 print("after DeepSMOTE:", sorted(Counter(y_res.tolist()).items()))
 autoencoder = sampler.autoencoder_  # the fitted Autoencoder estimator

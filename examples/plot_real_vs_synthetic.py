@@ -19,7 +19,7 @@ from imblearn.datasets import make_imbalance
 from imblearn.over_sampling import SMOTE
 from sklearn.datasets import load_digits
 
-from imblearn_deepsmote import DeepSMOTE, plot_real_vs_synthetic
+from imblearn_deepsmote import Autoencoder, DeepSMOTE, plot_real_vs_synthetic
 
 MAX_EPOCHS = 100
 # sphinx_gallery_start_ignore
@@ -55,18 +55,17 @@ X, y = make_imbalance(
 # follow the originals: ``X_res[len(X):]``.
 samplers = {
     "DeepSMOTE (defaults)": DeepSMOTE(
+        autoencoder=Autoencoder(max_epochs=MAX_EPOCHS, n_iter_no_change=None),
         image_shape=(8, 8),
-        max_epochs=MAX_EPOCHS,
-        n_iter_no_change=None,
         random_state=0,
     ),
     "DeepSMOTE as published": DeepSMOTE(
+        autoencoder=Autoencoder(
+            penalty="paper", max_epochs=MAX_EPOCHS, n_iter_no_change=None
+        ),
         image_shape=(8, 8),
         latent_noise=0.0,
         decoding="direct",
-        penalty="paper",
-        max_epochs=MAX_EPOCHS,
-        n_iter_no_change=None,
         random_state=0,
     ),
     "SMOTE": SMOTE(random_state=0),

@@ -74,7 +74,11 @@ def search(sampler):
 # ---------------------------------------------------------
 # Six candidates times three folds, plus the final refit: 19 autoencoders.
 retrained, retrained_seconds = search(
-    DeepSMOTE(image_shape=(8, 8), max_epochs=MAX_EPOCHS, random_state=0)
+    DeepSMOTE(
+        autoencoder=Autoencoder(max_epochs=MAX_EPOCHS),
+        image_shape=(8, 8),
+        random_state=0,
+    )
 )
 
 # %%

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.preprocessing import StandardScaler
 
-from imblearn_deepsmote import DeepSMOTE, TabularToImage
+from imblearn_deepsmote import Autoencoder, DeepSMOTE, TabularToImage
 
 MAX_EPOCHS = 50
 N_SPLITS = 5
@@ -98,12 +98,16 @@ models = {
     "SMOTE": make_pipeline(StandardScaler(), SMOTE(random_state=0), classifier()),
     "DeepSMOTE (MLP)": make_pipeline(
         StandardScaler(),
-        DeepSMOTE(max_epochs=MAX_EPOCHS, random_state=0),
+        DeepSMOTE(autoencoder=Autoencoder(max_epochs=MAX_EPOCHS), random_state=0),
         classifier(),
     ),
     "TabularToImage + DeepSMOTE (conv)": make_pipeline(
         TabularToImage(arrangement="correlation"),
-        DeepSMOTE(image_shape="square", max_epochs=MAX_EPOCHS, random_state=0),
+        DeepSMOTE(
+            autoencoder=Autoencoder(max_epochs=MAX_EPOCHS),
+            image_shape="square",
+            random_state=0,
+        ),
         classifier(),
     ),
 }

@@ -19,7 +19,7 @@ import pandas as pd
 from imblearn.datasets import make_imbalance
 from sklearn.datasets import load_digits
 
-from imblearn_deepsmote import DeepSMOTE, plot_history
+from imblearn_deepsmote import Autoencoder, DeepSMOTE, plot_history
 
 MAX_EPOCHS = 40
 # sphinx_gallery_start_ignore
@@ -50,13 +50,10 @@ X, y = make_imbalance(
 
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
 for ax, penalty in zip(axes, ["paper", "reference", None], strict=True):
-    sampler = DeepSMOTE(
-        image_shape=(8, 8),
-        penalty=penalty,
-        max_epochs=MAX_EPOCHS,
-        n_iter_no_change=None,
-        random_state=0,
+    autoencoder = Autoencoder(
+        penalty=penalty, max_epochs=MAX_EPOCHS, n_iter_no_change=None
     )
+    sampler = DeepSMOTE(autoencoder=autoencoder, image_shape=(8, 8), random_state=0)
     sampler.fit_resample(X, y)
     plot_history(sampler, ax=ax)
     ax.set_title(f"penalty={penalty!r}")

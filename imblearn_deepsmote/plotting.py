@@ -118,12 +118,14 @@ def plot_real_vs_synthetic(
     >>> from collections import Counter
     >>> import numpy as np
     >>> from sklearn.datasets import load_digits
-    >>> from imblearn_deepsmote import DeepSMOTE, plot_real_vs_synthetic
+    >>> from imblearn_deepsmote import Autoencoder, DeepSMOTE, plot_real_vs_synthetic
     >>> X, y = load_digits(n_class=2, return_X_y=True)
     >>> rare = np.flatnonzero(y == 1)[:20]
     >>> X, y = np.r_[X[y == 0], X[rare]], np.r_[y[y == 0], y[rare]]
     >>> sampler = DeepSMOTE(
-    ...     image_shape=(8, 8), max_epochs=2, random_state=0, device="cpu"
+    ...     autoencoder=Autoencoder(max_epochs=2, device="cpu"),
+    ...     image_shape=(8, 8),
+    ...     random_state=0,
     ... )
     >>> X_res, y_res = sampler.fit_resample(X, y)
     >>> fig, axes = plot_real_vs_synthetic(
@@ -293,9 +295,10 @@ def plot_history(estimator_or_history: Any, ax: Axes | None = None) -> Axes:
     >>> import matplotlib
     >>> matplotlib.use("Agg")  # non-interactive backend, for scripts and tests
     >>> from sklearn.datasets import make_classification
-    >>> from imblearn_deepsmote import DeepSMOTE, plot_history
+    >>> from imblearn_deepsmote import Autoencoder, DeepSMOTE, plot_history
     >>> X, y = make_classification(n_samples=100, weights=[0.9], random_state=0)
-    >>> sampler = DeepSMOTE(max_epochs=3, penalty="paper", random_state=0)
+    >>> autoencoder = Autoencoder(max_epochs=3, penalty="paper")
+    >>> sampler = DeepSMOTE(autoencoder=autoencoder, random_state=0)
     >>> _ = sampler.fit_resample(X, y)
     >>> ax = plot_history(sampler)
     >>> [line.get_label() for line in ax.get_lines()]

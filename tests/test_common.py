@@ -17,7 +17,7 @@ SKORCH_INIT = (
 
 def _estimators():
     return [
-        DeepSMOTE(max_epochs=2, random_state=0, device="cpu"),
+        DeepSMOTE(autoencoder=Autoencoder(max_epochs=2, device="cpu"), random_state=0),
         Autoencoder(max_epochs=2, random_state=0, device="cpu"),
         MAMixClassifier(max_epochs=10, lr=1e-2, random_state=0, device="cpu"),
         TabularToImage(),

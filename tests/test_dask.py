@@ -12,7 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-from imblearn_deepsmote import DeepSMOTE
+from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 distributed = pytest.importorskip("distributed")
 
@@ -47,11 +47,15 @@ def make_search():
         random_state=0,
     )
     pipe = make_pipeline(
-        DeepSMOTE(max_epochs=2, random_state=0, device="cpu"), LogisticRegression()
+        DeepSMOTE(autoencoder=Autoencoder(max_epochs=2, device="cpu"), random_state=0),
+        LogisticRegression(),
     )
     search = GridSearchCV(
         pipe,
-        {"deepsmote__latent_dim": [2, 4], "deepsmote__penalty": ["paper", None]},
+        {
+            "deepsmote__autoencoder__latent_dim": [2, 4],
+            "deepsmote__autoencoder__penalty": ["paper", None],
+        },
         cv=StratifiedKFold(2, shuffle=True, random_state=0),
         scoring="balanced_accuracy",
         n_jobs=-1,
@@ -74,7 +78,7 @@ def test_grid_search_runs_on_the_dask_workers_and_matches_a_local_run(client):
     assert np.all(np.isfinite(results["mean_test_score"]))
     assert (
         search.best_estimator_[0].autoencoder_.latent_dim_
-        == search.best_params_["deepsmote__latent_dim"]
+        == search.best_params_["deepsmote__autoencoder__latent_dim"]
     )
 
     # Dask workers run torch on one thread: so does the local reference run

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from helpers import tiny_deepsmote
 from sklearn.datasets import load_digits, make_classification
 from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import SVC
@@ -15,7 +16,7 @@ from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
 
 def tiny(**params):
-    return DeepSMOTE(**{"max_epochs": 2, "random_state": 0, "device": "cpu", **params})
+    return tiny_deepsmote(**params)
 
 
 def test_originals_come_first_bit_for_bit_and_inputs_are_not_mutated(tabular):
@@ -140,7 +141,7 @@ def test_tabular_rows_get_an_mlp_autoencoder(tabular):
 
 def test_paper_autoencoder_reproduces_the_paper_architecture(make_images):
     X, y = make_images((1, 28, 28), n_per_class=(12, 6))
-    sampler = tiny(image_shape=(1, 28, 28), autoencoder="paper", max_epochs=1)
+    sampler = tiny(image_shape=(1, 28, 28), module="paper", max_epochs=1)
     sampler.fit_resample(X, y)
     assert sampler.autoencoder_.latent_dim_ == 300
     parameters = sampler.autoencoder_.module_.parameters()
@@ -170,7 +171,7 @@ def test_encode_and_decode_round_trip_through_the_latent_space(tabular):
 
 def test_small_class_uses_fewer_neighbours_with_a_warning(make_images):
     X, y = make_images((1, 8, 8), n_per_class=(20, 3))
-    with pytest.warns(UserWarning, match=r"Class 1 has 3 samples.*k_neighbors=2"):
+    with pytest.warns(UserWarning, match=r"Class 1 has fewer samples than k_neigh"):
         _, y_res = tiny(image_shape=(8, 8)).fit_resample(X, y)
     assert Counter(y_res) == {0: 20, 1: 20}
 
@@ -180,7 +181,7 @@ def test_neighbours_object_is_accepted_like_smote_and_clipped_for_small_classes(
 ):
     X, y = make_images((1, 8, 8), n_per_class=(20, 3))
     sampler = tiny(image_shape=(8, 8), k_neighbors=NearestNeighbors(n_neighbors=6))
-    with pytest.warns(UserWarning, match="Class 1 has 3 samples"):
+    with pytest.warns(UserWarning, match="fewer samples than the 6 neighbours"):
         _, y_res = sampler.fit_resample(X, y)
     assert Counter(y_res) == {0: 20, 1: 20}
 
@@ -196,9 +197,9 @@ def test_pickled_sampler_reloads_and_decodes_identically(tabular):
 
 def test_resolved_device_is_a_fitted_attribute_and_the_parameter_is_unchanged(tabular):
     X, y = tabular
-    sampler = DeepSMOTE(max_epochs=1, random_state=0)
+    sampler = DeepSMOTE(autoencoder=Autoencoder(max_epochs=1), random_state=0)
     sampler.fit_resample(X, y)
-    assert sampler.device == "auto"
+    assert sampler.autoencoder.get_params()["device"] == "auto"
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert sampler.autoencoder_.device_.type == expected
 
@@ -269,7 +270,7 @@ def test_synthetic_digits_are_recognised_as_the_class_they_were_made_for():
     held_out = np.setdiff1d(np.arange(len(y)), train)
     judge = SVC(gamma=0.001).fit(X[held_out], y[held_out])
 
-    sampler = DeepSMOTE(image_shape=(8, 8), random_state=0, device="cpu")
+    sampler = DeepSMOTE(image_shape=(8, 8), random_state=0)
     X_res, y_res = sampler.fit_resample(X[train], y[train])
     synthetic, labels = X_res[len(train) :], y_res[len(train) :]
     assert len(synthetic) == 5 * (150 - 15)
@@ -303,9 +304,9 @@ def test_mixed_precision_trains_and_keeps_output_dtype(make_images):
     assert np.isfinite(sampler.autoencoder_.history_[:, "train_loss"]).all()
 
 
-def test_training_parameters_are_handed_to_the_autoencoder_it_builds(tabular):
+def test_deprecated_training_parameters_warn_and_reach_the_autoencoder(tabular):
     X, y = tabular
-    sampler = tiny(
+    sampler = DeepSMOTE(
         penalty="reference",
         class_loss_weight=0.5,
         latent_dim=4,
@@ -313,8 +314,11 @@ def test_training_parameters_are_handed_to_the_autoencoder_it_builds(tabular):
         lr=0.01,
         max_epochs=3,
         n_iter_no_change=None,
+        device="cpu",
+        random_state=0,
     )
-    sampler.fit_resample(X, y)
+    with pytest.warns(FutureWarning, match="deprecated in 0.3.*Autoencoder"):
+        sampler.fit_resample(X, y)
     autoencoder = sampler.autoencoder_
     assert isinstance(autoencoder, Autoencoder)
     assert (autoencoder.latent_dim_, autoencoder.batch_size, autoencoder.lr) == (
@@ -324,6 +328,30 @@ def test_training_parameters_are_handed_to_the_autoencoder_it_builds(tabular):
     )
     assert len(autoencoder.history_) == 3
     assert {"train_penalty_loss", "train_class_loss"} <= set(autoencoder.history_[-1])
+
+
+def test_a_deprecated_training_parameter_next_to_an_autoencoder_is_an_error(tabular):
+    sampler = DeepSMOTE(autoencoder=Autoencoder(), max_epochs=3)
+    with pytest.raises(ValueError, match="max_epochs is set on DeepSMOTE and auto"):
+        sampler.fit_resample(*tabular)
+
+
+def test_a_grid_search_tunes_the_autoencoder_through_its_parameters(tabular):
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = tabular
+    pipe = make_pipeline(tiny(), LogisticRegression())
+    search = GridSearchCV(
+        pipe, {"deepsmote__autoencoder__max_epochs": [1, 3]}, cv=2
+    ).fit(X, y)
+    epochs = [len(search.best_estimator_[0].autoencoder_.history_)]
+    assert search.cv_results_["param_deepsmote__autoencoder__max_epochs"].tolist() == [
+        1,
+        3,
+    ]
+    assert epochs[0] == search.best_params_["deepsmote__autoencoder__max_epochs"]
 
 
 def test_early_stopping_parameters_end_training_before_the_epoch_budget(tabular):
@@ -465,6 +493,27 @@ def test_latent_noise_scales_with_the_within_class_spread_and_is_seeded(tabular)
     assert not np.allclose(noisy[len(X) :], plain[len(X) :])
     assert np.array_equal(noisy, tiny(latent_noise=1.0).fit_resample(X, y)[0])
     codes, labels = noisy_sampler.latent_codes_, y
-    spread = noisy_sampler._latent_spread
+    spread = noisy_sampler._generator.spread
     centred = codes - np.stack([codes[labels == c].mean(0) for c in labels])
     assert np.allclose(spread, centred.std(axis=0), rtol=1e-4)
+
+
+def test_the_k_neighbors_warning_points_at_the_users_line_once_per_search(tabular):
+    import warnings
+
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = tabular
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:4]]
+    search = GridSearchCV(
+        make_pipeline(tiny(k_neighbors=5), LogisticRegression()),
+        {"deepsmote__latent_noise": [0.0, 0.1, 0.2, 0.3]},
+        cv=2,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        search.fit(X[keep], y[keep])  # the user's line
+    ours = [w for w in caught if "k_neighbors" in str(w.message)]
+    assert len(ours) == 1 and ours[0].filename == __file__

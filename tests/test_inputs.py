@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import sklearn
 import torch
+from helpers import tiny_deepsmote
 from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 
@@ -20,7 +21,7 @@ from imblearn_deepsmote import (
 
 
 def tiny(**params):
-    return DeepSMOTE(**{"max_epochs": 2, "random_state": 0, "device": "cpu", **params})
+    return tiny_deepsmote(**params)
 
 
 def tiny_mamix(**params):
@@ -91,6 +92,52 @@ def test_an_image_shape_that_disagrees_with_image_arrays_is_a_clear_error(
         tiny(image_shape=(8, 16)).fit_resample(two_channels, y)
 
 
+def test_channels_last_on_channels_first_arrays_explains_the_reading(digit_images):
+    images, y = digit_images
+    three_channels = np.stack([images] * 3, axis=1)  # (n, 3, 8, 8)
+    with pytest.raises(ValueError) as info:
+        tiny(channels_last=True).fit_resample(three_channels, y)
+    message = str(info.value)
+    assert "read as (n, H, W, C), as channels_last=True says" in message
+    assert "leave channels_last=False" in message and "image_shape" not in message
+
+
+@pytest.mark.parametrize("layout", ["n,H,W", "n,C,H,W"])
+@pytest.mark.parametrize("frozen", [False, True])
+def test_a_fitted_autoencoder_is_reused_on_image_arrays(digit_images, layout, frozen):
+    from sklearn.frozen import FrozenEstimator
+
+    images, y = digit_images
+    X = images if layout == "n,H,W" else images[:, None]
+    autoencoder = Autoencoder(max_epochs=2, random_state=0, device="cpu").fit(X)
+    given = FrozenEstimator(autoencoder) if frozen else autoencoder
+    X_res, y_res = DeepSMOTE(autoencoder=given, random_state=0).fit_resample(X, y)
+    assert X_res.shape == (len(y_res), *X.shape[1:])
+    assert np.array_equal(X_res[: len(X)], X)
+
+
+def test_dataframes_raise_no_feature_name_warnings_between_sampler_and_autoencoder(
+    tabular,
+):
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    X, y = tabular
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    fitted = Autoencoder(max_epochs=2, random_state=0, device="cpu").fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for autoencoder in (None, fitted):
+            sampler = (
+                tiny()
+                if autoencoder is None
+                else DeepSMOTE(autoencoder=autoencoder, random_state=0)
+            )
+            sampler.fit_resample(frame, y)
+            sampler.encode(frame)
+            sampler.generate(3, target_class=2, random_state=0)
+
+
 def test_deepsmote_then_mamix_on_image_arrays_needs_no_image_shape(digit_images):
     images, y = digit_images
     model = make_pipeline(tiny(), tiny_mamix()).fit(images, y)
@@ -112,7 +159,7 @@ def test_flattened_pixel_rows_without_image_shape_get_a_hint(digit_images):
 @pytest.mark.filterwarnings("error::UserWarning")
 def test_tabular_rows_and_an_explicit_mlp_get_no_pixel_hint(digit_images, tabular):
     images, y = digit_images
-    tiny(autoencoder="mlp").fit_resample(images.reshape(len(images), -1), y)
+    tiny(module="mlp").fit_resample(images.reshape(len(images), -1), y)
     tiny().fit_resample(*tabular)  # standardised features, 6 columns
 
 
@@ -208,7 +255,7 @@ def test_decoding_codes_that_are_not_finite_is_a_clear_error(tabular):
 
 def test_a_convolutional_autoencoder_without_images_says_how_to_give_them(tabular):
     with pytest.raises(ValueError, match="needs images: pass image_shape"):
-        tiny(autoencoder="conv").fit_resample(*tabular)
+        tiny(module="conv").fit_resample(*tabular)
 
 
 @pytest.mark.parametrize(

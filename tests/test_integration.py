@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from helpers import tiny_deepsmote
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline, make_pipeline
 from sklearn.datasets import load_breast_cancer, load_digits
@@ -16,19 +17,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.preprocessing import MinMaxScaler
 
-from imblearn_deepsmote import DeepSMOTE, MAMixClassifier, TabularToImage
+from imblearn_deepsmote import MAMixClassifier, TabularToImage
 
 
 def tiny(**params):
     """A DeepSMOTE for 8 x 8 digits that trains in well under a second."""
-    defaults = {
-        "image_shape": (8, 8),
-        "max_epochs": 2,
-        "batch_size": 32,
-        "random_state": 0,
-        "device": "cpu",
-    }
-    return DeepSMOTE(**{**defaults, **params})
+    return tiny_deepsmote(**{"image_shape": (8, 8), "batch_size": 32, **params})
 
 
 def imbalanced_digits(counts=None):
@@ -70,7 +64,7 @@ def test_one_grid_swaps_smote_deepsmote_and_passthrough_and_ranks_them():
     pipe = Pipeline([("sampler", "passthrough"), ("clf", classifier())])
     grid = [
         {"sampler": [SMOTE(k_neighbors=3, random_state=0), "passthrough"]},
-        {"sampler": [tiny(k_neighbors=3)], "sampler__latent_dim": [4, 8]},
+        {"sampler": [tiny(k_neighbors=3)], "sampler__autoencoder__latent_dim": [4, 8]},
     ]
     search = GridSearchCV(
         pipe,
@@ -84,7 +78,7 @@ def test_one_grid_swaps_smote_deepsmote_and_passthrough_and_ranks_them():
         p if isinstance(p, str) else type(p).__name__ for p in results["param_sampler"]
     ]
     assert names == ["SMOTE", "passthrough", "DeepSMOTE", "DeepSMOTE"]
-    assert list(results["param_sampler__latent_dim"][2:]) == [4, 8]
+    assert list(results["param_sampler__autoencoder__latent_dim"][2:]) == [4, 8]
     scores = results["mean_test_score"]
     assert np.all(np.isfinite(scores)) and np.all(scores > 0.5)
     assert sorted(results["rank_test_score"])[0] == 1

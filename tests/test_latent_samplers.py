@@ -4,6 +4,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from helpers import tiny_deepsmote
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
@@ -17,7 +18,6 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_classification
 from torch import nn
 
-from imblearn_deepsmote import DeepSMOTE
 from imblearn_deepsmote.deepsmote import EncoderDecoder
 
 TARGET = 91  # size of the majority class of `data`
@@ -40,8 +40,7 @@ def data():
 
 
 def tiny(**params):
-    defaults = {"max_epochs": 2, "random_state": 0, "device": "cpu"}
-    return DeepSMOTE(**{**defaults, **params})
+    return tiny_deepsmote(**params)
 
 
 # (latent sampler, whether it hits the requested counts exactly). ADASYN and
@@ -90,17 +89,19 @@ def test_latent_sampler_balances_keeps_originals_and_is_reproducible(
 
     X_again, y_again = tiny(latent_sampler=clone(latent_sampler)).fit_resample(X, y)
     assert np.array_equal(X_again, X_res) and np.array_equal(y_again, y_res)
-    assert sampler.latent_sampler_ is latent_sampler
+    assert sampler.latent_sampler_ is not latent_sampler  # cloned, as imblearn does
+    assert repr(sampler.latent_sampler_.get_params()) == repr(params_before)
     assert latent_sampler.get_params() == params_before
 
 
 def test_default_latent_sampling_is_smote_interpolation_among_k_neighbors():
     from sklearn.neighbors import NearestNeighbors
 
-    from imblearn_deepsmote.deepsmote._sampler import _interpolate
+    from imblearn_deepsmote.deepsmote._latent import interpolate
 
     codes = np.random.default_rng(0).normal(size=(12, 4)).astype(np.float32)
-    new, anchors, partners, gaps = _interpolate(codes, 500, 3, np.random.RandomState(0))
+    made = interpolate(codes, 500, 3, np.random.RandomState(0))
+    new, anchors, partners, gaps = made.codes, made.anchors, made.partners, made.gaps
     nearest = NearestNeighbors(n_neighbors=4).fit(codes).kneighbors(codes)[1][:, 1:]
     assert all(p in nearest[a] for a, p in zip(anchors, partners, strict=True))
     assert np.all((gaps >= 0) & (gaps < 1))
@@ -192,10 +193,23 @@ class _MakesNothing(RandomOverSampler):
         return X, y
 
 
-def test_a_latent_sampler_that_makes_nothing_raises_a_clear_error(data):
+def test_a_latent_sampler_that_makes_nothing_returns_the_originals_with_a_warning(
+    data,
+):
     X, y = data
-    with pytest.raises(
-        RuntimeError, match="made 0 of the 54 samples asked for"
-    ) as info:
-        tiny(latent_sampler=_MakesNothing()).fit_resample(X, y)
-    assert "use SMOTE (latent_sampler=None)" in str(info.value)
+    with pytest.warns(UserWarning, match="_MakesNothing made 0 of the 54 samples"):
+        X_res, y_res = tiny(latent_sampler=_MakesNothing()).fit_resample(X, y)
+    assert np.array_equal(X_res, X) and np.array_equal(y_res, y)
+
+
+def test_borderline_smote_without_borderline_codes_makes_what_it_can_and_says_so():
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    # two far-apart blobs: no minority code has majority neighbours
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 1, (40, 4)), rng.normal(30, 1, (8, 4))])
+    y = np.repeat([0, 1], [40, 8])
+    sampler = tiny(latent_sampler=BorderlineSMOTE(k_neighbors=3), latent_noise=0.0)
+    with pytest.warns(UserWarning, match="BorderlineSMOTE made 0 of the 32 .* class 1"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert len(X_res) == len(X) and np.array_equal(y_res, y)

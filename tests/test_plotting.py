@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from helpers import tiny_deepsmote
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
@@ -34,7 +35,7 @@ def resampled_digits():
     X, y = load_digits(n_class=2, return_X_y=True)
     rare = np.flatnonzero(y == 1)[:12]
     X, y = np.r_[X[y == 0], X[rare]], np.r_[y[y == 0], y[rare]]
-    sampler = DeepSMOTE(image_shape=(8, 8), max_epochs=3, random_state=0, device="cpu")
+    sampler = tiny_deepsmote(image_shape=(8, 8), max_epochs=3)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny network: one thread is as fast, and robust
     try:

@@ -10,6 +10,7 @@ keeps its value; ``verbose`` means the same.
 import numpy as np
 import pytest
 import torch
+from helpers import tiny_deepsmote
 from joblib import Parallel, delayed
 from skorch.callbacks import Callback
 
@@ -17,7 +18,7 @@ from imblearn_deepsmote import Autoencoder, DeepSMOTE, MAMixClassifier
 
 
 def _deepsmote(seed, **params):
-    return DeepSMOTE(max_epochs=3, random_state=seed, device="cpu", **params)
+    return tiny_deepsmote(max_epochs=3, random_state=seed, **params)
 
 
 def _autoencoder(seed, **params):
@@ -142,9 +143,8 @@ def test_verbose_deepsmote_shows_only_the_losses_it_trains_and_why_it_stopped(
     tabular, capsys
 ):
     X, y = tabular
-    DeepSMOTE(
-        max_epochs=300, tol=0.5, n_iter_no_change=2, random_state=0, verbose=1
-    ).fit_resample(X, y)
+    autoencoder = Autoencoder(max_epochs=300, tol=0.5, n_iter_no_change=2, verbose=1)
+    DeepSMOTE(autoencoder=autoencoder, random_state=0).fit_resample(X, y)
     out = capsys.readouterr().out
     assert "train_reconstruction_loss" in out and "penalty" not in out
     assert "Stopping since train_reconstruction_loss has not improved" in out

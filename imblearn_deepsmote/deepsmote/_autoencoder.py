@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from torch.nn import functional as F
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
+from ..utils._warnings import warn_user
 from ._losses import PENALTY_MODES, permutation_penalty
 from ._networks import NETWORKS, build_network
 
@@ -68,15 +68,13 @@ def _warn_if_pixel_rows(X: np.ndarray, image_shape, module) -> None:
     low, high = X.min(), X.max()
     integral = high > 1 and high <= 255 and np.array_equal(X, np.round(X))
     if low >= 0 and (high <= 1 or integral):
-        warnings.warn(
+        warn_user(
             f"X has {X.shape[1]} columns of pixel-like values, as many as flattened "
             f"{side}x{side} images, but no image_shape: the rows are treated as "
             "tabular features, with a fully connected autoencoder. For images "
             f"pass image_shape=({side}, {side}) or X as an (n, {side}, {side}) "
-            "array; module='mlp' (autoencoder='mlp' in DeepSMOTE) keeps the "
-            "tabular treatment without this warning.",
-            UserWarning,
-            stacklevel=4,
+            "array; module='mlp' (DeepSMOTE(autoencoder=Autoencoder(module='mlp')) "
+            "in DeepSMOTE) keeps the tabular treatment without this warning."
         )
 
 

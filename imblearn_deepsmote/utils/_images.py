@@ -177,17 +177,28 @@ class ImageLayout:
                     + ("" if channels_last else " (or set channels_last=True)")
                     + "."
                 )
-        try:
-            resolved = resolve_image_shape(
-                channels_first, math.prod(shape), min_side=min_side
+        if min(channels_first[1:]) < min_side:
+            _, height, width = channels_first
+            if ndim == 3:
+                read, hint = "(n, H, W)", ""
+            elif channels_last:
+                read = "(n, H, W, C), as channels_last=True says"
+                hint = (
+                    " If its channels come first, (n, C, H, W), leave "
+                    "channels_last=False."
+                )
+            else:
+                read = "(n, C, H, W)"
+                hint = (
+                    " If its channels come last, (n, H, W, C), pass channels_last=True."
+                )
+            raise ValueError(
+                f"X holds images of shape {full_shape}, read as {read}: height "
+                f"{height} and width {width}; both must be at least {min_side}.{hint}"
             )
-        except ValueError as error:
-            if ndim == 4 and not channels_last:
-                raise ValueError(
-                    f"{error} X has shape {full_shape}, read as (n, C, H, W); if "
-                    "its channels come last, (n, H, W, C), pass channels_last=True."
-                ) from None
-            raise
+        resolved = resolve_image_shape(
+            channels_first, math.prod(shape), min_side=min_side
+        )
         return cls(shape, resolved, bool(channels_last))
 
     @property
