@@ -14,6 +14,7 @@ from imblearn.pipeline import Pipeline, make_pipeline
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.preprocessing import MinMaxScaler
 
@@ -181,5 +182,5 @@ def test_tabular_rows_become_images_for_deepsmote_and_a_mamix_classifier():
     assert model[0].image_shape_ == (1, 8, 8)
     assert model[1].autoencoder_.image_shape_ == (1, 8, 8)
     assert list(model[-1].class_counts_) == [120, 120]
-    assert model.predict(X).shape == (150,)
-    assert model.score(X, y) > 0.5
+    # predicting the larger class always scores a balanced accuracy of 0.5
+    assert balanced_accuracy_score(y, model.predict(X)) > 0.8
