@@ -7,9 +7,16 @@
 - ``random_state``: an int makes fits reproducible on the CPU; ``None`` draws
   the seed from numpy's global random state, as scikit-learn does. Either way
   torch's and numpy's global random states are never used while training or
-  predicting: a private random stream (:class:`~imblearn_deepsmote.utils.PrivateRNG`)
-  serves weight initialisation, shuffling and dropout, in the fitting thread
-  only, so fits in parallel threads reproduce sequential ones;
+  predicting: the package's own draws (shuffling, penalty batches, Mixup
+  permutations) take the fit's private :class:`torch.Generator`, and a
+  dispatch mode (:class:`~imblearn_deepsmote.utils.PrivateGeneratorMode`)
+  serves it to every other random operation of the network's
+  initialisation and forward passes (dropout, any sampling in a user's
+  module), in the fitting thread only, so fits in parallel threads
+  reproduce sequential ones;
+- one training path (``fit``, ``partial_fit``, ``warm_start``) around
+  skorch's loop; each estimator prepares its data
+  (:meth:`~TorchEstimatorMixin._prepare_training_data`);
 - ``device="auto"``: CUDA when available, else the CPU; the parameter keeps
   its value and the device in use is ``device_``;
 - ``n_threads``: torch CPU threads used by this estimator's computations,
@@ -38,23 +45,39 @@ from sklearn.utils._param_validation import (
 )
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 from skorch.dataset import get_len
-from torch.overrides import _get_current_function_mode_stack
 
 from .utils._batching import TensorBatches
-from .utils._torch import PrivateRNG, draw_seed, limit_threads, resolve_device
+from .utils._torch import PrivateGeneratorMode, draw_seed, limit_threads, resolve_device
 
-__all__ = ["SKORCH_PARAMETER_CONSTRAINTS", "TorchEstimatorMixin"]
+__all__ = ["SKORCH_PARAMETER_CONSTRAINTS", "IntInterval", "TorchEstimatorMixin"]
 
 _SEED_BOUND = np.iinfo(np.int32).max
+
+
+class IntInterval(Interval):
+    """An interval of integers that rejects booleans.
+
+    ``Interval(numbers.Integral, ...)`` accepts ``True`` (a bool is an
+    ``int``), which then fails deep inside torch; this constraint makes
+    ``max_epochs=True`` scikit-learn's usual ``InvalidParameterError``
+    naming the parameter, as any other invalid value.
+    """
+
+    def __init__(self, left, right, *, closed: str) -> None:
+        super().__init__(numbers.Integral, left, right, closed=closed)
+
+    def is_satisfied_by(self, val) -> bool:
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
 
 #: Constraints of the parameters that both estimators inherit from skorch.
 SKORCH_PARAMETER_CONSTRAINTS: dict[str, list] = {
     "criterion": [callable, torch.nn.Module],
     "optimizer": [callable],
     "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-    "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+    "max_epochs": [IntInterval(1, None, closed="left")],
     "batch_size": [
-        Interval(numbers.Integral, 1, None, closed="left"),
+        IntInterval(1, None, closed="left"),
         Options(numbers.Integral, {-1}),
     ],
     "iterator_train": [callable],
@@ -71,21 +94,18 @@ SKORCH_PARAMETER_CONSTRAINTS: dict[str, list] = {
     "use_caching": ["boolean", StrOptions({"auto"})],
     "torch_load_kwargs": [dict, None],
     "random_state": ["random_state"],
-    "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "n_threads": [IntInterval(1, None, closed="left"), None],
 }
-
-
-def _private_rng_active() -> bool:
-    return any(isinstance(m, PrivateRNG) for m in _get_current_function_mode_stack())
 
 
 class TorchEstimatorMixin:
     """The shared policy of the package's skorch nets (see the module docstring).
 
-    Mixed in before skorch's :class:`~skorch.NeuralNet` subclass. Subclasses
-    call :meth:`_start_training` at the beginning of ``fit`` (``reset=True``)
-    and ``partial_fit``, and run training and inference inside
-    :meth:`_torch_context`.
+    Mixed in before skorch's :class:`~skorch.NeuralNet` subclass. It owns
+    ``fit`` and ``partial_fit``; a subclass implements
+    :meth:`_prepare_training_data` (validate ``X`` and ``y``, fit what is
+    fitted on a reset, return what skorch trains on) and runs inference
+    inside :meth:`_torch_context`.
     """
 
     # ------------------------------------------------------------------ #
@@ -125,6 +145,11 @@ class TorchEstimatorMixin:
         ):
             self.callbacks = None
         return super().set_params(**params)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_training_generators", None)  # a fit's, pickled mid-training
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         device = state.get("device")
@@ -170,28 +195,136 @@ class TorchEstimatorMixin:
 
     @contextlib.contextmanager
     def _torch_context(self, *, training: bool) -> Iterator[None]:
-        """Threads limited and torch's random draws served by a private stream.
+        """Threads limited, and torch's random draws from private generators.
 
-        Training draws its seed from the estimator's own random stream;
-        inference uses a fixed one (it only draws where data loaders ask for
-        a seed), so predictions never touch a global random state.
+        Inference runs inside a :class:`PrivateGeneratorMode` with a fixed
+        seed, so predictions never touch a global random state, even with a
+        network that samples in evaluation mode. Training seeds the fit's
+        generators from the estimator's own random stream: the package's
+        own draws take them explicitly (:meth:`_generator`), and the
+        network's initialisation and forward passes (with the loss) run
+        inside their mode (:meth:`_private_draws`). Backward passes replay
+        what the forward pass drew (dropout masks, rrelu noise) and
+        optimiser updates draw nothing: both run outside the mode, which
+        spares their many small operations its dispatch.
         """
-        seed = self._next_seed() if training else 0
-        with limit_threads(self.n_threads), PrivateRNG(seed) as rng:
-            self._active_rng = rng
-            try:
+        if not training:
+            with limit_threads(self.n_threads), PrivateGeneratorMode(0):
                 yield
-            finally:
-                self._active_rng = None
+            return
+        self._training_generators = PrivateGeneratorMode(self._next_seed())
+        try:
+            with limit_threads(self.n_threads):
+                yield
+        finally:
+            self._training_generators = None
+
+    def _generator(self, device: str | torch.device = "cpu") -> torch.Generator | None:
+        """The fit's generator for ``device``; ``None`` outside training."""
+        mode = self.__dict__.get("_training_generators")
+        return None if mode is None else mode.generator(device)
+
+    def _private_draws(self) -> contextlib.AbstractContextManager:
+        """Serve the block's random torch operations from the fit's generators.
+
+        Outside training (a step called by hand), nothing changes.
+        """
+        mode = self.__dict__.get("_training_generators")
+        return contextlib.nullcontext() if mode is None else mode
 
     def initialize(self):
-        """Initialise the net; its random draws come from a private stream."""
-        if _private_rng_active():
-            return super().initialize()
+        """Initialise the net; its random draws come from private generators."""
+        if self.__dict__.get("_training_generators") is not None:
+            with self._private_draws():
+                return super().initialize()
         if not hasattr(self, "_rng"):
             self._rng = np.random.default_rng(draw_seed(self.random_state))
-        with self._torch_context(training=True):
+        with self._torch_context(training=True), self._private_draws():
             return super().initialize()
+
+    def validation_step(self, batch, **fit_params):
+        """skorch's validation step, its random draws from the fit's generators."""
+        with self._private_draws():
+            return super().validation_step(batch, **fit_params)
+
+    # ------------------------------------------------------------------ #
+    # the training path                                                   #
+    # ------------------------------------------------------------------ #
+    def fit(self, X, y=None, **fit_params):
+        """Train from scratch (with ``warm_start``, go on from the last fit).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training rows (flattened images with ``image_shape``), or images
+            of shape ``(n, H, W)``, ``(n, C, H, W)`` or, with
+            ``channels_last``, ``(n, H, W, C)``; any numeric dtype.
+        y : array-like of shape (n_samples,) or None
+            Class labels: required by a classifier; an autoencoder needs
+            them only for its ``penalty`` and ``class_loss_weight``.
+        **fit_params
+            Passed to skorch's ``train_split`` and to the module's
+            ``forward`` (the autoencoder's network takes only the inputs).
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self._fitted_on_data())
+        return self._train(X, y, reset=reset, routing_method="fit", **fit_params)
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs; the first call fits from scratch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training rows or images, as in ``fit``.
+        y : array-like of shape (n_samples,) or None
+            Class labels, as in ``fit``.
+        classes : array-like or None, default=None
+            A classifier's labels, on the first call when ``y`` may lack
+            some; ignored by an autoencoder.
+        **fit_params
+            As in ``fit``.
+
+        Returns
+        -------
+        self
+        """
+        fit_params.pop("_routing_method", None)
+        reset = not self._fitted_on_data()
+        return self._train(
+            X,
+            y,
+            reset=reset,
+            routing_method="partial_fit",
+            classes=classes,
+            **fit_params,
+        )
+
+    def _fitted_on_data(self) -> bool:
+        return bool(self.initialized_) and "n_features_in_" in self.__dict__
+
+    def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
+        """Validate ``X`` and ``y`` and return what skorch trains on.
+
+        On a reset, also fit what is learnt from the data before the
+        network (input scaling, the classes, the shapes the network is sized
+        from).
+        """
+        raise NotImplementedError
+
+    def _train(
+        self, X, y, *, reset: bool, routing_method: str, classes=None, **fit_params
+    ):
+        self._start_training(reset=reset)
+        X, y = self._prepare_training_data(X, y, reset=reset, classes=classes)
+        with self._torch_context(training=True):
+            if reset:
+                self.initialize()
+            super().partial_fit(X, y, _routing_method=routing_method, **fit_params)
+        return self
 
     # ------------------------------------------------------------------ #
     # callbacks and verbosity                                             #
@@ -221,25 +354,9 @@ class TorchEstimatorMixin:
             kwargs["batch_size"] = len(dataset)
         if iterator is TensorBatches:
             kwargs.setdefault("device", self.device)
+            if training:
+                kwargs.setdefault("generator", self._generator("cpu"))
         return iterator(dataset, **kwargs)
-
-    def _step_optimizer(self, step_fn):
-        """Step the optimisers outside the private random stream's mode.
-
-        Parameter updates draw no random numbers, and the mode's dispatch
-        would slow each of their many small operations; the closure (the
-        forward and backward pass, where dropout draws) runs inside it.
-        """
-        rng = getattr(self, "_active_rng", None)
-        if rng is None:
-            return super()._step_optimizer(step_fn)
-
-        def closure():
-            with rng:
-                return step_fn()
-
-        with rng.suspended():
-            return super()._step_optimizer(None if step_fn is None else closure)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One epoch of training or validation, synchronising once at its end.

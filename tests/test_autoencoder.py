@@ -13,7 +13,7 @@ from skorch.dataset import ValidSplit
 from torch import nn
 
 from imblearn_deepsmote import Autoencoder
-from imblearn_deepsmote.deepsmote import EncoderDecoder, auto_epochs
+from imblearn_deepsmote.deepsmote import AutoencoderLoss, EncoderDecoder, auto_epochs
 
 
 def tiny(**params):
@@ -150,6 +150,41 @@ def test_each_penalty_mode_trains_and_is_recorded_in_history(tabular, penalty):
             assert epoch["train_loss"] == pytest.approx(
                 epoch["train_reconstruction_loss"] + epoch["train_penalty_loss"]
             )
+
+
+def test_criterion_is_the_reconstruction_loss_composed_into_autoencoder_loss(
+    tabular,
+):
+    X, y = tabular
+    autoencoder = tiny(
+        criterion=nn.L1Loss,
+        criterion__reduction="sum",
+        penalty="paper",
+        penalty_weight=0.5,
+        class_loss_weight=2.0,
+    ).fit(X, y)
+    loss = autoencoder.criterion_
+    assert isinstance(loss, AutoencoderLoss)
+    assert isinstance(loss.reconstruction, nn.L1Loss)
+    assert loss.reconstruction.reduction == "sum"
+    assert (loss.penalty, loss.penalty_weight, loss.class_loss_weight) == (
+        "paper",
+        0.5,
+        2.0,
+    )
+    inputs = torch.from_numpy(autoencoder._to_network_input(autoencoder._scale(X)))
+    with torch.no_grad():
+        reconstruction = autoencoder.module_(inputs)
+    expected = nn.functional.l1_loss(reconstruction, inputs, reduction="sum")
+    assert torch.isclose(loss(reconstruction, inputs), expected)  # validation
+    assert list(loss.last_terms) == ["reconstruction"]
+    for epoch in autoencoder.history_:
+        assert epoch["train_loss"] == pytest.approx(
+            epoch["train_reconstruction_loss"]
+            + 0.5 * epoch["train_penalty_loss"]
+            + 2.0 * epoch["train_class_loss"],
+            rel=1e-5,
+        )
 
 
 def test_class_loss_trains_a_latent_classifier_and_records_its_loss(tabular):

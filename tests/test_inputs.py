@@ -8,6 +8,7 @@ import torch
 from helpers import tiny_deepsmote
 from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.utils._param_validation import InvalidParameterError
 
 from imblearn_deepsmote import (
     Autoencoder,
@@ -267,6 +268,45 @@ def test_a_convolutional_autoencoder_without_images_says_how_to_give_them(tabula
 def test_every_classifier_parameter_is_validated_by_name(tabular, params, name):
     with pytest.raises(ValueError, match=f"The '{name}' parameter of MAMixClassifier"):
         tiny_mamix(**params).fit(*tabular)
+
+
+INT_PARAMETERS = [
+    (Autoencoder, name)
+    for name in ("latent_dim", "max_epochs", "batch_size", "n_iter_no_change")
+] + [(MAMixClassifier, name) for name in ("max_epochs", "batch_size", "drw_start")]
+INT_PARAMETERS += [(Autoencoder, "n_threads"), (MAMixClassifier, "n_threads")]
+
+
+@pytest.mark.parametrize(("estimator", "name"), INT_PARAMETERS)
+@pytest.mark.parametrize("value", [True, False, np.True_])
+def test_a_bool_for_an_int_parameter_is_rejected_by_name(
+    tabular, estimator, name, value
+):
+    model = estimator(max_epochs=2, random_state=0, device="cpu")
+    with pytest.raises(
+        InvalidParameterError,
+        match=f"The '{name}' parameter of {estimator.__name__} must be",
+    ):
+        model.set_params(**{name: value}).fit(*tabular)
+
+
+def test_autoencoder_batches_of_one_row_are_rejected_whole_data_batches_train(
+    tabular, make_images
+):
+    X, y = make_images((8, 8))
+    params = {"image_shape": (8, 8), "max_epochs": 2, "random_state": 0}
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"The 'batch_size' parameter of Autoencoder must be an int in the "
+        r"range \[2, inf\) or an? int among \{-1\}. Got 1 instead.",
+    ):
+        Autoencoder(batch_size=1, **params).fit(X)
+    # -1: the whole data in one batch, penalty batches of a whole class
+    autoencoder = Autoencoder(batch_size=-1, penalty="paper", **params).fit(X, y)
+    assert [epoch["train_batch_count"] for epoch in autoencoder.history_] == [1, 1]
+    assert autoencoder.history_[-1]["train_penalty_loss"] > 0
+    Autoencoder(batch_size=2, **params).fit(X[:9])
+    MAMixClassifier(batch_size=1, max_epochs=1, device="cpu").fit(*tabular)
 
 
 def test_plot_with_a_bad_number_per_class_is_a_clear_error(digit_images):

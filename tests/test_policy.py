@@ -13,6 +13,8 @@ import torch
 from helpers import tiny_deepsmote
 from joblib import Parallel, delayed
 from skorch.callbacks import Callback
+from torch.distributions import Beta
+from torch.nn import functional as F
 
 from imblearn_deepsmote import Autoencoder, DeepSMOTE, MAMixClassifier
 
@@ -148,3 +150,66 @@ def test_verbose_deepsmote_shows_only_the_losses_it_trains_and_why_it_stopped(
     out = capsys.readouterr().out
     assert "train_reconstruction_loss" in out and "penalty" not in out
     assert "Stopping since train_reconstruction_loss has not improved" in out
+
+
+class _Stochastic(torch.nn.Module):
+    """Draws through Python-level functions, in training and in evaluation."""
+
+    def forward(self, x):
+        x = F.alpha_dropout(x, 0.2, training=self.training)
+        x = F.rrelu(x, training=self.training)
+        x = x + F.gumbel_softmax(x, tau=1.0)
+        concentration = torch.full_like(x, 2.0)
+        return x * (0.5 + Beta(concentration, concentration).sample())
+
+
+def _stochastic_autoencoder(input_shape, latent_dim):
+    n_features = input_shape[0]
+    encoder = torch.nn.Sequential(torch.nn.Linear(n_features, 8), _Stochastic())
+    encoder.append(torch.nn.Linear(8, latent_dim))
+    decoder = torch.nn.Sequential(torch.nn.Linear(latent_dim, 8), _Stochastic())
+    decoder.append(torch.nn.Linear(8, n_features))
+    return encoder, decoder
+
+
+class _StochasticClassifier(torch.nn.Module):
+    def __init__(self, n_features=6, n_classes=3):
+        super().__init__()
+        self.hidden = torch.nn.Linear(n_features, 8)
+        self.stochastic = _Stochastic()
+        self.out = torch.nn.Linear(8, n_classes)
+
+    def forward(self, x):
+        return self.out(self.stochastic(self.hidden(x)))
+
+
+def _stochastic_outcome(kind, seed, X, y):
+    if kind == "Autoencoder":
+        estimator = _autoencoder(seed, module=_stochastic_autoencoder)
+        return estimator.fit(X, y).transform(X)
+    estimator = MAMixClassifier(
+        module=_StochasticClassifier, max_epochs=3, random_state=seed, device="cpu"
+    )
+    return estimator.fit(X, y).predict_proba(X)
+
+
+@pytest.mark.parametrize("kind", ["Autoencoder", "MAMixClassifier"])
+def test_a_module_drawing_through_python_functions_is_reproducible_in_any_thread(
+    kind, tabular
+):
+    """alpha_dropout, rrelu, gumbel_softmax and a Beta sample in a user's forward."""
+    X, y = tabular
+    results = []
+    for global_seed in (1, 2):
+        torch.manual_seed(global_seed)
+        state = torch.random.get_rng_state()
+        results.append(_stochastic_outcome(kind, 0, X, y))
+        assert torch.equal(state, torch.random.get_rng_state())
+    assert np.array_equal(*results)
+    sequential = [_stochastic_outcome(kind, seed, X, y) for seed in range(4)]
+    assert np.array_equal(sequential[0], results[0])
+    assert not np.array_equal(sequential[0], sequential[1])
+    threaded = Parallel(n_jobs=4, backend="threading")(
+        delayed(_stochastic_outcome)(kind, seed, X, y) for seed in range(4)
+    )
+    assert all(np.array_equal(a, b) for a, b in zip(sequential, threaded, strict=True))

@@ -1,7 +1,7 @@
-"""DeepSMOTE: the over-sampler, its autoencoder estimator, networks and penalty."""
+"""DeepSMOTE: the over-sampler, its autoencoder estimator, networks and loss."""
 
 from ._autoencoder import Autoencoder, auto_epochs
-from ._losses import PENALTY_MODES, permutation_penalty
+from ._losses import PENALTY_MODES, AutoencoderLoss, permutation_penalty
 from ._networks import (
     NETWORKS,
     ConvAutoencoder,
@@ -16,6 +16,7 @@ __all__ = [
     "NETWORKS",
     "PENALTY_MODES",
     "Autoencoder",
+    "AutoencoderLoss",
     "ConvAutoencoder",
     "DeepSMOTE",
     "EncoderDecoder",

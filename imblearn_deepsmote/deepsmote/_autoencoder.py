@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
 from sklearn.preprocessing import LabelEncoder, MinMaxScaler, StandardScaler
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from skorch import NeuralNet
@@ -21,13 +21,12 @@ from skorch.callbacks import EarlyStopping, PassthroughScoring
 from skorch.dataset import get_len, unpack_data
 from skorch.utils import to_tensor
 from torch import nn
-from torch.nn import functional as F
 
-from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
+from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
 from ..utils._warnings import warn_user
-from ._losses import PENALTY_MODES, permutation_penalty
+from ._losses import PENALTY_MODES, AutoencoderLoss
 from ._networks import NETWORKS, build_network
 
 __all__ = ["Autoencoder", "auto_epochs"]
@@ -190,8 +189,11 @@ default="auto"
         the same numbers on any number of cores; ``None`` uses torch's
         setting (:ref:`speed`).
 
-    criterion : torch criterion class, default=torch.nn.MSELoss
-        The reconstruction loss, computed on scaled inputs.
+    criterion : torch criterion class or instance, default=torch.nn.MSELoss
+        The reconstruction loss, computed on scaled inputs (``criterion__*``
+        parameters reach it). The training loss ``criterion_`` is an
+        :class:`~imblearn_deepsmote.deepsmote.AutoencoderLoss` that adds the
+        penalty and the class loss to it.
 
     optimizer : torch optimizer class, default=torch.optim.Adam
 
@@ -203,6 +205,8 @@ default="auto"
         value used is `max_epochs_`.
 
     batch_size : int, default=64
+        At least 2 (batch normalisation cannot train on a batch of one), or
+        -1 for the whole data in one batch.
 
     iterator_train, iterator_valid : callable, default=TensorBatches
         Batch iterators; :class:`~imblearn_deepsmote.utils.TensorBatches`
@@ -226,6 +230,9 @@ default="auto"
     ----------
     module_ : torch.nn.Module
         The trained network, with ``encoder`` and ``decoder`` sub-modules.
+    criterion_ : AutoencoderLoss
+        The training loss; ``criterion_.reconstruction`` is the initialised
+        ``criterion``.
     scaler_ : transformer or None
         The fitted input scaler.
     image_shape_ : tuple of int or None
@@ -273,10 +280,7 @@ default="auto"
         "module": [StrOptions(set(NETWORKS)), callable, nn.Module],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
         "channels_last": ["boolean"],
-        "latent_dim": [
-            Interval(numbers.Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
+        "latent_dim": [IntInterval(1, None, closed="left"), StrOptions({"auto"})],
         "scaler": [
             StrOptions({"auto"}),
             HasMethods(["fit_transform", "inverse_transform"]),
@@ -286,11 +290,13 @@ default="auto"
         "penalty_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "class_loss_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_iter_no_change": [IntInterval(1, None, closed="left"), None],
         "mixed_precision": ["boolean"],
-        "max_epochs": [
-            Interval(numbers.Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
+        "max_epochs": [IntInterval(1, None, closed="left"), StrOptions({"auto"})],
+        # batch normalisation cannot train on a batch of one row
+        "batch_size": [
+            IntInterval(2, None, closed="left"),
+            Options(numbers.Integral, {-1}),
         ],
     }
 
@@ -428,7 +434,7 @@ default="auto"
         with np.errstate(over="ignore", invalid="ignore"):
             return X if self.scaler_ is None else self.scaler_.transform(X)
 
-    def _prepare_training_data(self, X, y, *, reset: bool):
+    def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
         """Validate and scale ``X`` (fitting the scaler on a reset); encode ``y``."""
         X = self._validate_rows(X, reset=reset)
         needs_labels = len(self._loss_terms()) > 1
@@ -464,10 +470,6 @@ default="auto"
         codes = None
         if needs_labels:
             codes = self._labels.transform(np.asarray(y)).astype(np.int64)
-            self._class_members = [
-                torch.from_numpy(np.flatnonzero(codes == code))
-                for code in range(len(self._labels.classes_))
-            ]
         return self._to_network_input(X_scaled), codes
 
     # ------------------------------------------------------------------ #
@@ -497,151 +499,114 @@ default="auto"
             del self.class_head_
         return self
 
-    # ------------------------------------------------------------------ #
-    # training                                                            #
-    # ------------------------------------------------------------------ #
-    def fit(self, X: ArrayLike, y: ArrayLike | None = None, **fit_params):
-        """Scale ``X`` and train the autoencoder on it.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
-            Rows to reconstruct (flattened images with ``image_shape``), or
-            images of shape ``(n, H, W)``, ``(n, C, H, W)`` or, with
-            ``channels_last``, ``(n, H, W, C)``; any numeric dtype.
-        y : array-like of shape (n_samples,) or None
-            Class labels; needed by ``penalty`` and ``class_loss_weight``,
-            ignored otherwise.
-        **fit_params
-            Passed to skorch's ``train_split`` (the network's forward pass
-            takes only the inputs).
-
-        Returns
-        -------
-        self
-        """
-        reset = not (self.warm_start and self._fitted_on_data())
-        return self._train(X, y, reset=reset, routing_method="fit", **fit_params)
-
-    def partial_fit(
-        self, X: ArrayLike, y: ArrayLike | None = None, classes=None, **fit_params
-    ):
-        """Train for ``max_epochs`` more epochs (the first call fits the scaler).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or None
-        classes : None
-            Ignored.
-        **fit_params
-            Passed to skorch's ``train_split``.
-
-        Returns
-        -------
-        self
-        """
-        fit_params.pop("_routing_method", None)
-        reset = not self._fitted_on_data()
-        return self._train(
-            X, y, reset=reset, routing_method="partial_fit", **fit_params
+    def initialize_criterion(self) -> Autoencoder:
+        """Build ``criterion_``: the reconstruction loss, penalty and class loss."""
+        reconstruction = self.initialized_instance(
+            self.criterion, self.get_params_for("criterion")
         )
+        self.criterion_ = AutoencoderLoss(
+            reconstruction,
+            penalty=self.penalty,
+            penalty_weight=self.penalty_weight,
+            class_loss_weight=self.class_loss_weight,
+        )
+        return self
 
-    def _fitted_on_data(self) -> bool:
-        return bool(self.initialized_) and "scaler_" in self.__dict__
-
+    # ------------------------------------------------------------------ #
+    # training (fit and partial_fit: TorchEstimatorMixin)                 #
+    # ------------------------------------------------------------------ #
     def __sklearn_is_fitted__(self) -> bool:
         return self._fitted_on_data()
-
-    def _train(self, X, y, *, reset: bool, routing_method: str, **fit_params):
-        self._start_training(reset=reset)
-        X_model, codes = self._prepare_training_data(X, y, reset=reset)
-        with self._torch_context(training=True):
-            if reset:
-                self.initialize()
-            if self.penalty is not None:
-                self._penalty_data = torch.from_numpy(X_model).to(self.device)
-            super().partial_fit(
-                X_model, codes, _routing_method=routing_method, **fit_params
-            )
-        self._penalty_data = self._class_members = None
-        return self
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """skorch's loop, for `max_epochs_` epochs by default."""
         epochs = self.max_epochs_ if epochs is None else epochs
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        """Keep the inputs on the device and the rows of each class, for the penalty."""
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        if self.penalty is not None:
+            self._penalty_data = torch.from_numpy(X).to(self.device)
+            self._class_members = [
+                torch.from_numpy(np.flatnonzero(y == code))
+                for code in range(len(self._labels.classes_))
+            ]
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        """Drop what ``on_train_begin`` kept."""
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        self._penalty_data = self._class_members = None
+
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         """Start an epoch; draw its penalty batches (one copy to the device)."""
         super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
         self._epoch_penalty_batches = []
         if self.penalty is not None and dataset_train is not None:
-            n_batches = -(-get_len(dataset_train) // self.batch_size)
+            n_rows = get_len(dataset_train)
+            n_batches = 1 if self.batch_size == -1 else -(-n_rows // self.batch_size)
             self._epoch_penalty_batches = self._draw_penalty_batches(n_batches)
 
-    def _draw_penalty_batches(self, n_batches: int) -> list[torch.Tensor | None]:
+    def _draw_penalty_batches(self, n_batches: int) -> list[torch.Tensor]:
         """Per batch, up to ``batch_size`` rows of one class drawn uniformly.
 
-        The indices are drawn on the host and copied to the device in one
-        go; ``None`` stands for a class with a single sample.
+        The indices are drawn on the host, from the fit's generator, and
+        copied to the device in one go; a class with a single sample gives
+        no rows (no penalty).
         """
-        members = self._class_members
-        classes = torch.randint(len(members), (n_batches,)).tolist()
+        members, generator = self._class_members, self._generator("cpu")
+        size = len(self._penalty_data) if self.batch_size == -1 else self.batch_size
+        classes = torch.randint(len(members), (n_batches,), generator=generator)
         picks = [
-            members[c][torch.randperm(len(members[c]))[: self.batch_size]]
+            members[c][torch.randperm(len(members[c]), generator=generator)[:size]]
             if len(members[c]) > 1
             else members[c][:0]
-            for c in classes
+            for c in classes.tolist()
         ]
-        on_device = torch.cat(picks).to(self.device).split([len(p) for p in picks])
-        return [pick if len(pick) else None for pick in on_device]
+        return list(torch.cat(picks).to(self.device).split([len(p) for p in picks]))
 
-    def _penalty_loss(self) -> torch.Tensor | None:
+    def _next_penalty_inputs(self) -> torch.Tensor:
         if not self._epoch_penalty_batches:  # a custom iterator made more batches
             self._epoch_penalty_batches = self._draw_penalty_batches(1)
-        rows = self._epoch_penalty_batches.pop(0)
-        if rows is None:
-            return None
-        return permutation_penalty(self.module_, self._penalty_data[rows], self.penalty)
+        return self._penalty_data[self._epoch_penalty_batches.pop(0)]
+
+    def get_loss(self, y_pred, y_true, X=None, training=False, **terms) -> torch.Tensor:
+        """The training loss ``criterion_``: the reconstruction loss, plus what
+        ``terms`` (``autoencoder`` and ``penalty_inputs``, ``class_logits`` and
+        ``labels``: see :class:`AutoencoderLoss`) add.
+        """
+        return self.criterion_(y_pred, to_tensor(y_true, device=self.device), **terms)
 
     def train_step_single(self, batch, **fit_params) -> dict[str, torch.Tensor]:
         """Reconstruction loss, plus the penalty and the class loss when used."""
         self._set_training(True)
         Xi, yi = unpack_data(batch)
         Xi = to_tensor(Xi, device=self.device)
+        terms = {}
+        if self.penalty is not None:
+            terms["autoencoder"] = self.module_
+            terms["penalty_inputs"] = self._next_penalty_inputs()
         autocast = torch.autocast(
             self.device_.type, torch.bfloat16, enabled=self.mixed_precision
         )
-        with autocast:
+        with self._private_draws(), autocast:
             latent = self.module_.encoder(Xi)
             reconstruction = self.module_.decoder(latent).float()
-        losses = {"reconstruction": self.get_loss(reconstruction, Xi, training=True)}
-        total = losses["reconstruction"]
-        if self.penalty is not None:
-            with autocast:
-                penalty = self._penalty_loss()
-            losses["penalty"] = (
-                total.new_zeros(()) if penalty is None else penalty.float()
-            )
-            total = total + self.penalty_weight * losses["penalty"]
-        if self.class_loss_weight > 0:
-            with autocast:
-                logits = self.class_head_(latent)
-            labels = to_tensor(yi, device=self.device)
-            losses["class"] = F.cross_entropy(logits.float(), labels)
-            total = total + self.class_loss_weight * losses["class"]
-        total.backward()
-        for term, value in losses.items():
+            if self.class_loss_weight > 0:
+                terms["class_logits"] = self.class_head_(latent)
+                terms["labels"] = to_tensor(yi, device=self.device)
+            loss = self.get_loss(reconstruction, Xi, training=True, **terms)
+        loss.backward()
+        for term, value in self.criterion_.last_terms.items():
             self.history.record_batch(f"train_{term}_loss", value.detach())
-        return {"loss": total, "y_pred": reconstruction}
+        return {"loss": loss, "y_pred": reconstruction}
 
     def validation_step(self, batch, **fit_params) -> dict[str, torch.Tensor]:
         """The reconstruction loss of a validation batch (eval mode, no grad)."""
         self._set_training(False)
         Xi, _ = unpack_data(batch)
         Xi = to_tensor(Xi, device=self.device)
-        with torch.no_grad():
+        with torch.no_grad(), self._private_draws():
             reconstruction = self.module_(Xi).float()
             loss = self.get_loss(reconstruction, Xi, training=False)
         return {"loss": loss, "y_pred": reconstruction}

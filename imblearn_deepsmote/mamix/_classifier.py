@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 from skorch import NeuralNetClassifier
@@ -19,7 +19,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
-from .._base import SKORCH_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
+from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
 from ._callbacks import DeferredReweighting, drw_start_epoch
@@ -194,8 +194,8 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
         "drw": ["boolean"],
         "drw_start": [
-            Interval(numbers.Integral, 0, None, closed="left"),
-            Interval(numbers.Real, 0, 1, closed="both"),
+            IntInterval(0, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="both"),
         ],
         "drw_beta": [Interval(numbers.Real, 0, 1, closed="left")],
         "classes": ["array-like", None],
@@ -396,7 +396,8 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
             )
         return codes.astype(np.int64)
 
-    def _validate_training_data(self, X, y, *, reset: bool, classes=None):
+    def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
+        """Validate ``X`` and ``y`` (classes and counts on a reset); encode ``y``."""
         if reset:
             self._layout = ImageLayout.from_data(
                 X, self.image_shape, self.channels_last, min_side=1
@@ -433,70 +434,8 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         return validate_data(self, rows, reset=False, dtype=np.float32)
 
     # ------------------------------------------------------------------ #
-    # training                                                            #
+    # training (fit and partial_fit: TorchEstimatorMixin)                 #
     # ------------------------------------------------------------------ #
-    def fit(self, X: ArrayLike, y: ArrayLike, **fit_params) -> MAMixClassifier:
-        """Initialise (unless warm-starting) and train with MAMix.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows (images flattened).
-        y : array-like of shape (n_samples,)
-            Labels.
-        **fit_params
-            Passed to the module's ``forward``.
-
-        Returns
-        -------
-        self
-        """
-        reset = not (self.warm_start and self._fitted_on_data())
-        return self._train(X, y, reset=reset, routing_method="fit", **fit_params)
-
-    def partial_fit(
-        self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None, **fit_params
-    ) -> MAMixClassifier:
-        """Train for ``max_epochs`` more epochs, initialising on the first call.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        classes : array-like, default=None
-            All labels, on the first call when ``y`` may lack some.
-        **fit_params
-            Passed to the module's ``forward``.
-
-        Returns
-        -------
-        self
-        """
-        fit_params.pop("_routing_method", None)
-        reset = not self._fitted_on_data()
-        return self._train(
-            X,
-            y,
-            reset=reset,
-            routing_method="partial_fit",
-            classes=classes,
-            **fit_params,
-        )
-
-    def _fitted_on_data(self) -> bool:
-        return bool(self.initialized_) and "classes_inferred_" in self.__dict__
-
-    def _train(
-        self, X, y, *, reset: bool, routing_method: str, classes=None, **fit_params
-    ) -> MAMixClassifier:
-        self._start_training(reset=reset)
-        X, codes = self._validate_training_data(X, y, reset=reset, classes=classes)
-        with self._torch_context(training=True):
-            if reset:
-                self.initialize()
-            super().partial_fit(X, codes, _routing_method=routing_method, **fit_params)
-        return self
-
     def train_step_single(self, batch, **fit_params) -> dict[str, torch.Tensor]:
         """One MAMix step: mix the batch, one forward pass, backward."""
         self._set_training(True)
@@ -506,12 +445,15 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         if not isinstance(Xi, torch.Tensor):
             raise TypeError("MAMixClassifier mixes tensor inputs only.")
         lam = float(self._rng.beta(self.alpha, self.alpha))
-        perm = torch.randperm(len(yi), device=yi.device)  # the private stream
-        X_mixed = (1.0 - lam) * Xi + lam * Xi[perm]
-        y_pred = self.infer(X_mixed, **fit_params)
-        loss = self.get_loss(
-            y_pred, yi, X=X_mixed, training=True, partner_target=yi[perm], lam=lam
+        perm = torch.randperm(
+            len(yi), device=yi.device, generator=self._generator(yi.device)
         )
+        X_mixed = (1.0 - lam) * Xi + lam * Xi[perm]
+        with self._private_draws():  # dropout, and any draw of the module
+            y_pred = self.infer(X_mixed, **fit_params)
+            loss = self.get_loss(
+                y_pred, yi, X=X_mixed, training=True, partner_target=yi[perm], lam=lam
+            )
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
 

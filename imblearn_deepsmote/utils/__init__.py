@@ -2,10 +2,10 @@
 
 from ._batching import TensorBatches
 from ._images import resolve_image_shape
-from ._torch import PrivateRNG, draw_seed, limit_threads, resolve_device
+from ._torch import PrivateGeneratorMode, draw_seed, limit_threads, resolve_device
 
 __all__ = [
-    "PrivateRNG",
+    "PrivateGeneratorMode",
     "TensorBatches",
     "draw_seed",
     "limit_threads",

@@ -26,16 +26,16 @@ class TensorBatches:
     ``iterator_train`` / ``iterator_valid`` when the dataset holds plain
     arrays: no per-sample indexing and collation. With ``shuffle=True`` the
     data is copied to ``device`` once, each epoch draws one permutation on
-    the CPU (from torch's default generator, which the estimators replace by
-    their own private one) and copies it over in one go, so an epoch costs
-    no host-device synchronisation per batch. Without shuffling each batch is
+    the CPU (from ``generator``; the estimators pass their private one) and
+    copies it over in one go, so an epoch costs no host-device
+    synchronisation per batch. Without shuffling each batch is
     sliced on the host and moved on its own (inference on large data never
     holds all of it on the device). A final batch of a single sample is
     dropped when shuffling, because batch normalisation cannot train on it.
 
     Any other dataset (a custom :class:`torch.utils.data.Dataset`, dict or
     list inputs) falls back to a :class:`~torch.utils.data.DataLoader` with
-    the same ``batch_size`` and ``shuffle``.
+    the same ``batch_size``, ``shuffle`` and ``generator``.
 
     Parameters
     ----------
@@ -47,6 +47,9 @@ class TensorBatches:
         Shuffle the rows at each epoch.
     device : str or torch.device, default="cpu"
         Where the batches are delivered.
+    generator : torch.Generator or None, default=None
+        CPU generator of the shuffling; ``None`` draws from torch's default
+        generator.
     """
 
     def __init__(
@@ -55,11 +58,13 @@ class TensorBatches:
         batch_size: int = 128,
         shuffle: bool = False,
         device: str | torch.device = "cpu",
+        generator: torch.Generator | None = None,
         **loader_kwargs,
     ) -> None:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.device = torch.device(device)
+        self.generator = generator
         slicable = (
             type(dataset) is Dataset
             and isinstance(dataset.X, (np.ndarray, torch.Tensor))
@@ -68,7 +73,11 @@ class TensorBatches:
         self._loader = None
         if not slicable or loader_kwargs:
             self._loader = torch.utils.data.DataLoader(
-                dataset, batch_size=self.batch_size, shuffle=shuffle, **loader_kwargs
+                dataset,
+                batch_size=self.batch_size,
+                shuffle=shuffle,
+                generator=generator,
+                **loader_kwargs,
             )
             return
         X, y = _as_tensor(dataset.X), _as_tensor(dataset.y)
@@ -91,7 +100,8 @@ class TensorBatches:
             return
         n_samples = len(self._X)
         if self.shuffle:
-            order = torch.randperm(n_samples).to(self.device)
+            order = torch.randperm(n_samples, generator=self.generator)
+            order = order.to(self.device)
             for batch in order.split(self.batch_size)[: len(self)]:
                 yield self._X[batch], None if self._y is None else self._y[batch]
             return
