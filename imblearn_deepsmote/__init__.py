@@ -2,6 +2,7 @@
 
 from ._version import __version__
 from .deepsmote import Autoencoder, DeepSMOTE
+from .diagnostics import resampled_report, synthetic_report
 from .mamix import (
     DeferredReweighting,
     MAMixClassifier,
@@ -9,7 +10,7 @@ from .mamix import (
     drw_weights,
     mamix_weights,
 )
-from .plotting import plot_history, plot_real_vs_synthetic
+from .plotting import plot_history, plot_real_vs_synthetic, plot_synthetic_reports
 from .transformers import TabularToImage
 
 __all__ = [
@@ -24,4 +25,7 @@ __all__ = [
     "mamix_weights",
     "plot_history",
     "plot_real_vs_synthetic",
+    "plot_synthetic_reports",
+    "resampled_report",
+    "synthetic_report",
 ]

@@ -1,4 +1,4 @@
-"""Plots for DeepSMOTE: real next to synthetic images, and training curves.
+"""Plots for DeepSMOTE: real next to synthetic images, training curves, reports.
 
 matplotlib is an optional dependency: install it with
 ``pip install imblearn-deepsmote[plot]``. It is imported when a function is
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_history", "plot_real_vs_synthetic"]
+__all__ = ["plot_history", "plot_real_vs_synthetic", "plot_synthetic_reports"]
 
 # Legend labels of the loss terms in a history (``train_<term>_loss``).
 _TERM_LABELS = {
@@ -27,6 +27,15 @@ _TERM_LABELS = {
     "penalty": "penalty",
     "class": "class (latent classifier)",
 }
+#: The report columns that plot_synthetic_reports draws by default.
+_REPORT_COLUMNS = (
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "memorised",
+    "recognised",
+)
 
 
 def _pyplot(caller: str):
@@ -339,3 +348,120 @@ def plot_history(estimator_or_history: Any, ax: Axes | None = None) -> Axes:
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_synthetic_reports(
+    reports: Mapping[str, Any],
+    columns: Sequence[str] = _REPORT_COLUMNS,
+    *,
+    fig: Figure | None = None,
+    figsize: tuple[float, float] | None = None,
+    cmap: str = "viridis",
+) -> tuple[Figure, np.ndarray]:
+    """Compare samplers class by class: one heat map per report column.
+
+    Each heat map has a row per sampler and a column per class (those of all
+    reports, in order of appearance, the pooled ``"all"`` last), and shows
+    the values. Shares use one colour scale from 0 to 1, a column with
+    larger values (``density``) one from 0 to its maximum; a class that a
+    report lacks stays blank.
+
+    Parameters
+    ----------
+    reports : mapping of str to DataFrame
+        Sampler name -> its :func:`~imblearn_deepsmote.synthetic_report` (or
+        :func:`~imblearn_deepsmote.resampled_report`), in the order to show.
+    columns : sequence of str, default=("precision", "recall", "density", \
+"coverage", "memorised", "recognised")
+        The report columns to draw, one heat map each.
+    fig : matplotlib Figure or None, default=None
+        An empty figure to draw into; ``None`` creates one with
+        :func:`matplotlib.pyplot.figure`.
+    figsize : tuple of float or None, default=None
+        Size of a created figure; by default sized by samplers and classes.
+    cmap : str, default="viridis"
+        Colour map of the heat maps.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The figure.
+    axes : ndarray of matplotlib Axes of shape (len(columns),)
+        One heat map per column, titled with its name.
+
+    Raises
+    ------
+    ValueError
+        If ``reports`` is empty or not a mapping of DataFrames, ``columns``
+        is empty, or a report lacks one of ``columns``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")  # non-interactive backend, for scripts and tests
+    >>> from imblearn.over_sampling import ADASYN, SMOTE
+    >>> from sklearn.datasets import make_classification
+    >>> from imblearn_deepsmote import plot_synthetic_reports, resampled_report
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> reports = {
+    ...     type(sampler).__name__: resampled_report(
+    ...         X, y, *sampler.fit_resample(X, y), random_state=0
+    ...     )
+    ...     for sampler in (SMOTE(random_state=0), ADASYN(random_state=0))
+    ... }
+    >>> fig, axes = plot_synthetic_reports(reports, columns=["precision", "recall"])
+    >>> [ax.get_title() for ax in axes]
+    ['precision', 'recall']
+    >>> [label.get_text() for label in axes[0].get_yticklabels()]
+    ['SMOTE', 'ADASYN']
+    """
+    plt = _pyplot("plot_synthetic_reports")
+    if not isinstance(reports, Mapping) or not reports:
+        raise ValueError(
+            "reports must be a non-empty mapping of sampler names to reports from "
+            f"synthetic_report; got {reports!r}."
+        )
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    if not columns:
+        raise ValueError("columns must name at least one report column.")
+    classes = []
+    for name, report in reports.items():
+        if not hasattr(report, "reindex"):
+            raise ValueError(
+                f"reports[{name!r}] must be a DataFrame from synthetic_report; got "
+                f"{type(report).__name__}."
+            )
+        missing = [column for column in columns if column not in report.columns]
+        if missing:
+            raise ValueError(
+                f"reports[{name!r}] has no column {missing[0]!r}; it has "
+                f"{list(report.columns)}."
+            )
+        classes += [label for label in report.index if label not in classes]
+    classes.sort(key=lambda label: label == "all")  # stable: "all" last
+    if fig is None:
+        fig = plt.figure(
+            figsize=figsize
+            or (1.5 + 0.6 * len(columns) * len(classes), 0.8 + 0.4 * len(reports))
+        )
+    axes = np.asarray(fig.subplots(1, len(columns), squeeze=False, sharey=True))[0]
+    for ax, column in zip(axes, columns, strict=True):
+        values = np.array(
+            [
+                report.reindex(classes)[column].to_numpy(float)
+                for report in reports.values()
+            ]
+        )
+        vmax = values[np.isfinite(values)].max(initial=1.0)
+        ax.imshow(values, cmap=cmap, vmin=0.0, vmax=vmax, aspect="auto")
+        for (row, col), value in np.ndenumerate(values):
+            if np.isfinite(value):
+                colour = "white" if value < vmax / 2 else "black"
+                ax.text(
+                    col, row, f"{value:.2f}", ha="center", va="center", color=colour
+                )
+        ax.set_xticks(range(len(classes)), [str(label) for label in classes])
+        ax.set_yticks(range(len(reports)), list(reports))
+        ax.set_xlabel("class")
+        ax.set_title(column)
+    return fig, axes

@@ -152,7 +152,7 @@ OBJECTS: dict[str, list[tuple[str, str, str]]] = {
             "modules/generated/",
             "py:class",
             "sklearn.base.BaseEstimator sklearn.base.ClassifierMixin "
-            "sklearn.base.TransformerMixin "
+            "sklearn.base.TransformerMixin sklearn.decomposition.PCA "
             "sklearn.frozen.FrozenEstimator "
             "sklearn.linear_model.LogisticRegression "
             "sklearn.model_selection.GridSearchCV "
