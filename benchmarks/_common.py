@@ -1,9 +1,10 @@
-"""Helpers shared by the benchmark scripts: data, splits, models, metrics, tables.
+"""What the benchmark scripts share: command line, result files, tasks, data, CNN.
 
-The scripts in this folder are run as files (``python benchmarks/bench_images.py``),
+The scripts in this folder run as files (``python benchmarks/bench_images.py``),
 so this module is imported as ``_common``. Nothing here is part of the
-installed package, and the package never needs the MNIST files: they are read
-from a directory that the user passes with ``--mnist-dir``.
+installed package, which never needs these data: MNIST and Fashion-MNIST are
+read from IDX files in a folder given with ``--data-dir``, the ELPV solar
+cells from the optional package ``elpv-dataset``.
 """
 
 from __future__ import annotations
@@ -15,87 +16,54 @@ import json
 import os
 import platform
 import re
-import resource
 import shlex
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-#: Per-class training counts of the paper's MNIST / Fashion-MNIST setting
-#: (Dablain et al., Table I): imbalance ratio 4000 / 40 = 100.
-PAPER_PROFILE: tuple[int, ...] = (4000, 2000, 1000, 750, 500, 350, 200, 100, 60, 40)
-
-
 # --------------------------------------------------------------------------- #
-# Command line, machine and output                                            #
+# Command line and result files                                               #
 # --------------------------------------------------------------------------- #
 
 
 def base_parser(
     description: str, default_seeds: Sequence[int]
 ) -> argparse.ArgumentParser:
-    """An argument parser with the options every benchmark script shares.
+    """A parser with the options every script shares.
 
-    Parameters
-    ----------
-    description : str
-        Shown by ``--help``.
-    default_seeds : sequence of int
-        Value of ``--seeds`` when it is not given.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        With ``--quick``, ``--seeds`` and ``--output``.
+    ``--quick`` (tiny sizes: a smoke test), ``--seeds``, ``--threads`` (torch
+    CPU threads in each process, 1 by default: the fastest for these small
+    networks on a shared machine), ``--output`` (the reST page) and
+    ``--json`` (the figures, with the command that made them).
     """
     parser = argparse.ArgumentParser(
         description=description,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="tiny sizes (a smoke test that runs in well under a minute)",
-    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes")
     parser.add_argument(
         "--seeds",
         type=int,
         nargs="+",
         default=None,
-        help=f"random seeds; results are mean +- std over them (default "
-        f"{' '.join(map(str, default_seeds))}; only the first with --quick)",
+        help=f"seeds (default {' '.join(map(str, default_seeds))}; the first "
+        "only with --quick)",
     )
     parser.set_defaults(default_seeds=list(default_seeds))
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="torch CPU threads (default: torch's default, usually the core count; "
-        "1 is much faster for small networks on a busy machine)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="also write the tables to this reStructuredText file",
-    )
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--output", type=Path, default=None, help="reST page")
+    parser.add_argument("--json", type=Path, default=None, help="figures as JSON")
     return parser
-
-
-def apply_threads(args: argparse.Namespace) -> None:
-    """Set torch's CPU thread count from ``--threads`` (when given)."""
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
 
 
 def resolve_seeds(args: argparse.Namespace) -> list[int]:
@@ -105,20 +73,19 @@ def resolve_seeds(args: argparse.Namespace) -> list[int]:
     return args.default_seeds[:1] if args.quick else list(args.default_seeds)
 
 
-#: Options whose value is a path on the machine that ran the script. The
-#: "Produced by" line of a result file shows these placeholders instead, so
-#: that the published tables name no local folders. ``--output`` keeps a path
-#: relative to the repository (``docs/benchmarks/cost.rst``): it says where the
-#: file belongs, not where the machine keeps its data.
+#: Options whose value is a path on the machine that ran the script: the
+#: "Produced by" line shows a placeholder instead. An ``--output`` or
+#: ``--json`` inside the repository keeps its relative path.
 PATH_OPTIONS: dict[str, str] = {
-    "--mnist-dir": "DIR",
+    "--data-dir": "DIR",
     "--cache": "FILE",
     "--output": "FILE.rst",
+    "--json": "FILE.json",
+    "--figure": "FILE.png",
 }
 
 
 def _is_machine_path(value: str) -> bool:
-    """Whether ``value`` names a place on this machine (absolute, or above ``.``)."""
     path = Path(value)
     return (
         path.is_absolute()
@@ -129,7 +96,8 @@ def _is_machine_path(value: str) -> bool:
 
 
 def _placeholder(option: str, value: str) -> str:
-    if option == "--output" and not _is_machine_path(value):
+    kept = ("--output", "--json", "--figure")
+    if option in kept and not _is_machine_path(value):
         return value
     return PATH_OPTIONS[option]
 
@@ -137,19 +105,10 @@ def _placeholder(option: str, value: str) -> str:
 def command_line(argv: Sequence[str] | None = None) -> str:
     """The command that started this process, without this machine's paths.
 
-    The script is named relative to the repository. The values of
-    :data:`PATH_OPTIONS` become placeholders (``--mnist-dir DIR``); so does any
-    other argument that is an absolute path (``PATH``).
-
-    Parameters
-    ----------
-    argv : sequence of str, default=None
-        The command line; ``sys.argv`` when None.
-
-    Returns
-    -------
-    str
-        A shell-quoted command line, ``python benchmarks/<script> ...``.
+    Examples
+    --------
+    >>> command_line(["benchmarks/bench_images.py", "--data-dir", "/data/x"])
+    'python benchmarks/bench_images.py --data-dir DIR'
     """
     argv = list(sys.argv if argv is None else argv)
     script = Path(argv[0]).resolve()
@@ -175,17 +134,8 @@ def command_line(argv: Sequence[str] | None = None) -> str:
     return shlex.join(["python", script_name, *words])
 
 
-def torch_device_name(device: str = "cpu") -> str:
-    """A readable name of a torch device: the GPU model for CUDA."""
-    import torch
-
-    if device.startswith("cuda") and torch.cuda.is_available():
-        return f"{device} ({torch.cuda.get_device_name(torch.device(device))})"
-    return device
-
-
 def machine_description() -> str:
-    """One line describing the machine: OS, CPU count, torch threads, devices."""
+    """One line: OS, CPU count, load, torch and its default threads, devices."""
     import torch
 
     cuda = (
@@ -195,27 +145,15 @@ def machine_description() -> str:
     )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs "
-        f"(load average at the end {load}), torch {torch.__version__} with "
-        f"{torch.get_num_threads()} threads, {cuda}, Python {platform.python_version()}"
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs (load "
+        f"average at the end {load}), torch {torch.__version__}, {cuda}, Python "
+        f"{platform.python_version()}"
     )
 
 
 @dataclass
 class Table:
-    """A result table: a title, column names, rows of strings and notes.
-
-    Parameters
-    ----------
-    title : str
-        Section title of the table.
-    columns : list of str
-        Column names.
-    rows : list of list of str
-        One list of cells per row, as long as ``columns``.
-    notes : list of str
-        Sentences printed under the table.
-    """
+    """A result table: a title, column names, rows of strings and notes."""
 
     title: str
     columns: list[str]
@@ -228,54 +166,30 @@ class Table:
             raise ValueError(f"expected {len(self.columns)} cells, got {len(cells)}")
         self.rows.append([str(cell) for cell in cells])
 
-    def drop_empty_columns(self) -> None:
-        """Remove the columns whose cells are all empty (e.g. CUDA on a CPU host)."""
-        keep = [
-            i
-            for i in range(len(self.columns))
-            if not self.rows or any(row[i] for row in self.rows)
-        ]
-        self.columns = [self.columns[i] for i in keep]
-        self.rows = [[row[i] for i in keep] for row in self.rows]
-
     def render(self) -> str:
         """The table as a reStructuredText simple table, with title and notes."""
         widths = [
-            max(len(col), *(len(row[i]) for row in self.rows))
-            if self.rows
-            else len(col)
-            for i, col in enumerate(self.columns)
+            max([len(column), *(len(row[i]) for row in self.rows)])
+            for i, column in enumerate(self.columns)
         ]
-        rule = "  ".join("=" * w for w in widths)
+        rule = "  ".join("=" * width for width in widths)
 
         def line(cells: Sequence[str]) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+            return "  ".join(
+                c.ljust(w) for c, w in zip(cells, widths, strict=True)
+            ).rstrip()
 
-        parts = [
-            self.title,
-            "-" * len(self.title),
-            "",
-            rule,
-            line(self.columns).rstrip(),
-            rule,
-            *(line(row).rstrip() for row in self.rows),
-            rule,
-        ]
+        parts = [self.title, "-" * len(self.title), "", rule, line(self.columns)]
+        parts += [rule, *(line(row) for row in self.rows), rule]
         if self.notes:
             parts += ["", *self.notes]
         return "\n".join(parts) + "\n"
 
 
 def report(tables: Sequence[Table], title: str, output: Path | None) -> str:
-    """Print ``tables`` and, when ``output`` is given, write them as a reST page.
+    """Print ``tables`` and, with ``output``, write them as a reST page.
 
-    The page starts with ``title`` and a line with the exact command, the date
-    and the machine that produced it.
-
-    Returns
-    -------
-    str
-        The full text that was printed.
+    The page starts with ``title`` and the exact command, date and machine.
     """
     header = (
         f"Produced by ``{command_line()}`` on "
@@ -289,11 +203,18 @@ def report(tables: Sequence[Table], title: str, output: Path | None) -> str:
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-        print(f"written to {output}", flush=True)
     return text
 
 
-def mean_std(values: Sequence[float], scale: float = 1.0, digits: int = 2) -> str:
+def write_json(path: Path | None, figures: dict) -> None:
+    """Write ``figures`` with the command that made them (when ``path`` is set)."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"command": command_line(), **figures}, indent=1)
+        path.write_text(text + "\n", encoding="utf-8")
+
+
+def mean_std(values: Sequence[float], scale: float = 1.0, digits: int = 1) -> str:
     """``mean ± std`` of ``values`` times ``scale`` (std 0 for a single value)."""
     arr = np.asarray(values, dtype=float) * scale
     if arr.size == 0 or np.all(np.isnan(arr)):
@@ -302,410 +223,302 @@ def mean_std(values: Sequence[float], scale: float = 1.0, digits: int = 2) -> st
     return f"{np.nanmean(arr):.{digits}f} ± {std:.{digits}f}"
 
 
+def paired(values: Sequence[float], reference: Sequence[float], digits=1) -> str:
+    """Per-seed differences in points: ``mean ± std (seeds ahead/seeds)``."""
+    diff = 100 * (np.asarray(values, float) - np.asarray(reference, float))
+    return f"{mean_std(diff, digits=digits)} ({int(np.sum(diff > 0))}/{len(diff)})"
+
+
+# --------------------------------------------------------------------------- #
+# Tasks, timing and memory                                                    #
+# --------------------------------------------------------------------------- #
+
+
 def run_tasks(
-    run: Callable[[dict], dict],
+    run: Callable[[list[dict]], list[dict]],
     tasks: list[dict],
+    *,
+    group: Callable[[dict], tuple],
     jobs: int,
     cache: Path | None,
-) -> tuple[list[dict], int]:
-    """Run ``run(task)`` for the tasks not in ``cache``, in ``jobs`` processes.
+) -> list[dict]:
+    """Run the tasks not yet in ``cache``, a group at a time, in ``jobs`` processes.
 
-    A task is a dict of JSON values; ``run`` returns it with its results
-    added. A task is identified by its own keys, but ``threads``, so a
-    result found in ``cache`` (JSON lines, one result each, appended as
-    tasks finish) is not run again: an interrupted run resumes.
+    A task is a dict of JSON values; its result is the task with figures
+    added. Tasks with the same ``group(task)`` run together, in one call
+    ``run(tasks) -> results`` (so they can share work, such as a trained
+    autoencoder). Results are appended to ``cache`` (JSON lines) as groups
+    finish; a task whose keys and values are already there is not run again,
+    so an interrupted or extended run resumes.
 
     Returns
     -------
-    results : list of dict
-        One per task, in the order of ``tasks``.
-    n_cached : int
-        How many came from the cache.
+    list of dict
+        The result of every task, in the order of ``tasks``.
     """
-    inputs = sorted(set(tasks[0]) - {"threads"}) if tasks else []
 
-    def key(task: dict) -> str:
-        return json.dumps({k: task.get(k) for k in inputs}, sort_keys=True)
+    def key(entry: dict) -> str:
+        return json.dumps({k: entry[k] for k in sorted(tasks[0])}, sort_keys=True)
 
-    done = {}
+    done: dict[str, dict] = {}
     if cache is not None and cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
             result = json.loads(line)
             done[key(result)] = result
-    todo = [task for task in tasks if key(task) not in done]
+    groups: dict[tuple, list[dict]] = {}
+    for task in tasks:
+        if key(task) not in done:
+            groups.setdefault(group(task), []).append(task)
 
-    def record(result: dict) -> None:
-        done[key(result)] = result
-        if cache is not None:
-            with cache.open("a", encoding="utf-8") as file:
-                file.write(json.dumps(result) + "\n")
+    def record(results: list[dict]) -> None:
+        for result in results:
+            done[key(result)] = result
+            if cache is not None:
+                with cache.open("a", encoding="utf-8") as file:
+                    file.write(json.dumps(result) + "\n")
 
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
-            for future in as_completed([pool.submit(run, t) for t in todo]):
+            futures = [pool.submit(run, todo) for todo in groups.values()]
+            for future in as_completed(futures):
                 record(future.result())
     else:
-        for task in todo:
-            record(run(task))
-    return [done[key(task)] for task in tasks], len(tasks) - len(todo)
+        for todo in groups.values():
+            record(run(todo))
+    return [done[key(task)] for task in tasks]
 
 
-# --------------------------------------------------------------------------- #
-# Timing and memory                                                           #
-# --------------------------------------------------------------------------- #
+def _rss_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as file:
+        return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
-class Stopwatch:
-    """Elapsed wall time of a ``with timed() as watch`` block, in ``seconds``."""
+class Usage:
+    """Wall seconds of a block and the peak of the memory it added, in MiB."""
 
     seconds: float = 0.0
+    peak_mib: float = 0.0
 
 
 @contextmanager
-def timed() -> Iterator[Stopwatch]:
-    """Measure the wall time of a block (``time.perf_counter``)."""
-    watch = Stopwatch()
+def measured(interval: float = 0.005) -> Iterator[Usage]:
+    """Time a block and sample its process's resident memory (Linux).
+
+    The peak is the largest resident set seen during the block minus the
+    one at its start, sampled every ``interval`` seconds by a thread.
+    """
+    usage, stop = Usage(), threading.Event()
+    start_rss = peak = _rss_bytes()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(interval):
+            peak = max(peak, _rss_bytes())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     start = time.perf_counter()
     try:
-        yield watch
+        yield usage
     finally:
-        watch.seconds = time.perf_counter() - start
-
-
-def peak_rss_mib() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux and macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+        usage.seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        usage.peak_mib = (max(peak, _rss_bytes()) - start_rss) / 2**20
 
 
 # --------------------------------------------------------------------------- #
-# Data                                                                        #
+# Image data                                                                  #
 # --------------------------------------------------------------------------- #
 
 
-@dataclass
-class ImageData:
-    """Images as flattened float32 rows in ``[0, 1]`` with integer labels.
-
-    Parameters
-    ----------
-    name : str
-        Dataset name used in titles and file names.
-    X : ndarray of shape (n_samples, n_features), dtype float32
-    y : ndarray of shape (n_samples,), dtype int64
-    image_shape : tuple of int
-        ``(channels, height, width)``.
-    """
+@dataclass(frozen=True)
+class Images:
+    """Images as a float32 array ``(n, C, H, W)`` in ``[0, 1]`` and int labels."""
 
     name: str
     X: np.ndarray
     y: np.ndarray
-    image_shape: tuple[int, int, int]
-
-
-def load_digits_images() -> ImageData:
-    """scikit-learn's 8 x 8 digits (1,797 images), scaled to ``[0, 1]``."""
-    from sklearn.datasets import load_digits
-
-    X, y = load_digits(return_X_y=True)
-    return ImageData(
-        "digits", (X / 16.0).astype(np.float32), y.astype(np.int64), (1, 8, 8)
-    )
 
 
 def read_idx(path: Path) -> np.ndarray:
-    """Read an IDX file (the MNIST format), gzipped or not, into a numpy array.
-
-    Parameters
-    ----------
-    path : Path
-        A ``*-idx?-ubyte`` file, optionally ending in ``.gz``.
-
-    Returns
-    -------
-    ndarray
-        Shaped by the header's dimensions, in the header's data type.
-    """
+    """An IDX file (the MNIST format), gzipped or not, as a numpy array."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as handle:
         data = handle.read()
-    if data[:2] != b"\x00\x00":
-        raise ValueError(f"{path} is not an IDX file (bad magic number)")
-    dtypes = {
-        0x08: ">u1",
-        0x09: ">i1",
-        0x0B: ">i2",
-        0x0C: ">i4",
-        0x0D: ">f4",
-        0x0E: ">f8",
-    }
-    dtype, ndim = np.dtype(dtypes[data[2]]), data[3]
+    if data[:2] != b"\x00\x00" or data[2] != 0x08:
+        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
+    ndim = data[3]
     shape = tuple(np.frombuffer(data, dtype=">u4", count=ndim, offset=4).astype(int))
-    array = np.frombuffer(data, dtype=dtype, offset=4 + 4 * ndim)
-    if array.size != int(np.prod(shape)):
-        raise ValueError(f"{path}: header says {shape}, found {array.size} values")
-    return array.reshape(shape).astype(dtype.newbyteorder("="))
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def load_mnist(mnist_dir: Path) -> ImageData:
-    """MNIST from IDX files in ``mnist_dir`` (every split found there, concatenated).
+#: IDX files of each data set in ``--data-dir``, by name prefix.
+IDX_PREFIXES = {"mnist": "mnist-", "fashion": "fashion-mnist-"}
 
-    Any file whose name contains ``images-idx3-ubyte`` (optionally gzipped and
-    prefixed, e.g. ``train-images-idx3-ubyte.gz`` or
-    ``mnist-t10k-images-idx3-ubyte.gz``) is read together with the matching
-    ``labels-idx1-ubyte`` file.
 
-    Parameters
-    ----------
-    mnist_dir : Path
-        Directory with the IDX files.
+def load_idx_images(name: str, data_dir: Path) -> Images:
+    """MNIST or Fashion-MNIST from ``<prefix>*images-idx3-ubyte[.gz]`` files.
 
-    Returns
-    -------
-    ImageData
-        28 x 28 images as 784 float32 columns in ``[0, 1]``.
+    Every split found (``mnist-t10k-...``, ``fashion-mnist-train-...``) is
+    read with its ``labels-idx1-ubyte`` partner and concatenated.
     """
-    image_files = sorted(Path(mnist_dir).glob("*images-idx3-ubyte*"))
-    if not image_files:
-        raise FileNotFoundError(f"no '*images-idx3-ubyte[.gz]' file in {mnist_dir}")
-    images, labels = [], []
-    for image_file in image_files:
-        label_file = image_file.with_name(
-            image_file.name.replace("images-idx3", "labels-idx1")
+    prefix = IDX_PREFIXES[name]
+    files = sorted(Path(data_dir).glob(f"{prefix}*images-idx3-ubyte*"))
+    if not files:
+        raise FileNotFoundError(
+            f"no '{prefix}*images-idx3-ubyte[.gz]' file in {data_dir}"
         )
-        images.append(read_idx(image_file).reshape(-1, 28 * 28))
-        labels.append(read_idx(label_file))
-    X = (np.concatenate(images).astype(np.float32) / 255.0).astype(np.float32)
-    return ImageData("mnist", X, np.concatenate(labels).astype(np.int64), (1, 28, 28))
+    images = [read_idx(f) for f in files]
+    labels = [
+        read_idx(f.with_name(f.name.replace("images-idx3", "labels-idx1")))
+        for f in files
+    ]
+    X = np.concatenate(images)[:, None].astype(np.float32) / 255
+    return Images(name, X, np.concatenate(labels).astype(np.int64))
 
 
-def scaled_profile(
-    available: Sequence[int],
-    n_test: int,
-    profile: Sequence[int] = PAPER_PROFILE,
-    min_count: int = 2,
-    majority: int | None = None,
-) -> list[int]:
-    """Per-class training counts with the shape of ``profile``, scaled to fit.
+def load_digits_images() -> Images:
+    """scikit-learn's 8 x 8 digits (1,797 images)."""
+    from sklearn.datasets import load_digits
 
-    Class ``i`` (in sorted label order) gets ``profile[i]`` times a common
-    factor: the largest factor at most 1 that leaves ``n_test`` samples of
-    every class for the balanced test part, or ``majority / profile[0]`` when
-    ``majority`` is given (and fits). Counts are rounded and raised to
-    ``min_count``.
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32).reshape(-1, 1, 8, 8)
+    return Images("digits", X, y.astype(np.int64))
 
-    Parameters
-    ----------
-    available : sequence of int
-        Number of samples of each class.
-    n_test : int
-        Test samples per class.
-    profile : sequence of int, default=PAPER_PROFILE
-        Relative class sizes, one per class.
-    min_count : int, default=2
-        Smallest training count of a class.
-    majority : int or None, default=None
-        Requested size of the first class.
 
-    Returns
-    -------
-    list of int
-        The training count of each class.
+def load_elpv(side: int = 32, cell_type: str = "mono") -> Images:
+    """The ELPV solar cells of one type, resized to ``side`` x ``side``.
+
+    Electroluminescence images of solar cells (Buerhop-Lutz et al. 2018; the
+    PyPI package ``elpv-dataset`` ships them, CC BY-NC-SA 4.0). The four
+    defect probabilities 0, 1/3, 2/3 and 1 are the classes 0 to 3. The
+    images are shrunk by area averaging (PIL's box filter).
     """
-    if len(available) != len(profile):
-        raise ValueError(f"{len(available)} classes but a profile of {len(profile)}")
-    fits = min((a - n_test) / p for a, p in zip(available, profile, strict=True))
-    if fits <= 0:
-        raise ValueError(f"n_test={n_test} leaves no training data for some class")
-    factor = min(1.0, fits)
-    if majority is not None:
-        factor = min(factor, majority / profile[0])
-    counts = [max(min_count, int(round(p * factor))) for p in profile]
-    too_big = [c for c, a in zip(counts, available, strict=True) if c + n_test > a]
-    if too_big:
-        raise ValueError(f"min_count={min_count} does not fit next to n_test={n_test}")
-    return counts
+    from PIL import Image
+
+    images, probability, types = _elpv_raw()
+    keep = np.flatnonzero(types == cell_type)
+    small = np.stack(
+        [
+            np.asarray(
+                Image.fromarray(images[i]).resize((side, side), Image.Resampling.BOX)
+            )
+            for i in keep
+        ]
+    )
+    X = small[:, None].astype(np.float32) / 255
+    y = np.rint(probability[keep] * 3).astype(np.int64)
+    return Images(f"elpv-{cell_type}", X, y)
 
 
-def imbalanced_split(
-    data: ImageData, counts: Sequence[int], n_test: int, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Draw an imbalanced training set and a balanced test set, disjoint.
+@lru_cache(maxsize=1)
+def _elpv_raw() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    try:
+        from elpv_dataset.utils import load_dataset
+    except ImportError as error:
+        raise SystemExit(
+            "the elpv data set needs the package elpv-dataset: "
+            'pip install -e ".[bench]"'
+        ) from error
+    images, probability, types = load_dataset()
+    return images, probability, np.asarray(types)
 
-    Parameters
-    ----------
-    data : ImageData
-    counts : sequence of int
-        Training samples of each class (sorted label order).
-    n_test : int
-        Test samples of each class.
-    seed : int
-        Seed of the draw.
+
+# --------------------------------------------------------------------------- #
+# Splits                                                                      #
+# --------------------------------------------------------------------------- #
+
+#: Per-class training counts of the DeepSMOTE paper's MNIST setting
+#: (Dablain et al., Table I): imbalance ratio 4000 / 40 = 100.
+PAPER_PROFILE: tuple[int, ...] = (4000, 2000, 1000, 750, 500, 350, 200, 100, 60, 40)
+
+
+def profile_counts(majority: int, min_count: int = 4) -> list[int]:
+    """:data:`PAPER_PROFILE` scaled to ``majority``, each at least ``min_count``.
+
+    Examples
+    --------
+    >>> profile_counts(800)
+    [800, 400, 200, 150, 100, 70, 40, 20, 12, 8]
+    """
+    factor = majority / PAPER_PROFILE[0]
+    return [max(min_count, round(count * factor)) for count in PAPER_PROFILE]
+
+
+def profile_split(
+    y: np.ndarray, counts: Sequence[int], n_test: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Indices of an imbalanced training set and a balanced, disjoint test set.
+
+    Class ``c`` (sorted labels) gets ``counts[c]`` training rows and
+    ``n_test`` test rows, drawn by ``seed``; the rest of each class is its
+    reserve (what an oracle may add in place of synthetic rows).
 
     Returns
     -------
-    X_train, y_train, X_test, y_test : ndarray
+    train, test : ndarray of int
+    reserve : list of ndarray of int, one per class
     """
     rng = np.random.default_rng(seed)
-    train, test = [], []
-    for label, count in zip(np.unique(data.y), counts, strict=True):
-        members = rng.permutation(np.flatnonzero(data.y == label))
+    train, test, reserve = [], [], []
+    for label, count in zip(np.unique(y), counts, strict=True):
+        members = rng.permutation(np.flatnonzero(y == label))
+        if len(members) < n_test + count:
+            raise ValueError(f"class {label} has {len(members)} rows, too few")
         test.append(members[:n_test])
         train.append(members[n_test : n_test + count])
-    train_idx = rng.permutation(np.concatenate(train))
-    test_idx = np.concatenate(test)
-    return data.X[train_idx], data.y[train_idx], data.X[test_idx], data.y[test_idx]
-
-
-def load_images(mnist_dir: str | Path | None) -> ImageData:
-    """MNIST from ``mnist_dir`` when given, else scikit-learn's 8 x 8 digits."""
-    return load_mnist(Path(mnist_dir)) if mnist_dir else load_digits_images()
-
-
-def ir100_task(
-    data: ImageData, majority: int, test_per_class: int, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """One seed's split in the paper's IR-100 profile, and a usable ``k_neighbors``.
-
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : ndarray
-        Imbalanced training set (``PAPER_PROFILE`` scaled to ``majority``,
-        at least 4 per class) and a balanced, disjoint test set.
-    k_neighbors : int
-        ``min(5, smallest class - 1)``, for every SMOTE-like sampler.
-    """
-    counts = scaled_profile(
-        np.bincount(data.y).tolist(), test_per_class, min_count=4, majority=majority
-    )
-    split = imbalanced_split(data, counts, test_per_class, seed)
-    return (*split, min(5, min(counts) - 1))
+        reserve.append(members[n_test + count :])
+    return rng.permutation(np.concatenate(train)), np.concatenate(test), reserve
 
 
 # --------------------------------------------------------------------------- #
-# Models and metrics                                                          #
+# The classifier and its score                                                #
 # --------------------------------------------------------------------------- #
 
 
-def cnn_module_class() -> type:
-    """The small CNN used by every image row (the package's ``SmallCNN``).
+def train_cnn(X: np.ndarray, y: np.ndarray, n_classes: int, *, steps: int, seed: int):
+    """The package's ``SmallCNN`` trained with cross-entropy for ``steps`` steps.
 
-    It is the network that ``MAMixClassifier(module="auto")`` builds for
-    images, so plain cross-entropy and MAMix rows train the same network.
-    """
-    from imblearn_deepsmote.mamix import SmallCNN
-
-    return SmallCNN
-
-
-def make_cnn(
-    image_shape: tuple[int, int, int],
-    n_classes: int,
-    *,
-    max_epochs: int,
-    lr: float = 1e-3,
-    batch_size: int = 64,
-    device: str = "cpu",
-):
-    """A skorch classifier: the small CNN trained with plain cross-entropy.
-
-    Adam, shuffled mini-batches, no internal validation split, a fixed number
-    of epochs. Seed torch (``torch.manual_seed``) before ``fit`` to make it
-    reproducible.
-
-    Returns
-    -------
-    skorch.NeuralNetClassifier
+    Adam (lr 1e-3), shuffled batches of 64, no validation split; the number
+    of epochs is the one that makes ``steps`` gradient steps on ``X``. Seeds
+    torch's global generator (this is a benchmark process of its own).
     """
     import torch
     from skorch import NeuralNetClassifier
 
-    return NeuralNetClassifier(
-        cnn_module_class(),
-        module__image_shape=image_shape,
+    from imblearn_deepsmote.mamix import SmallCNN
+
+    torch.manual_seed(seed)
+    net = NeuralNetClassifier(
+        SmallCNN,
+        module__image_shape=X.shape[1:],
         module__n_classes=n_classes,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
-        lr=lr,
-        max_epochs=max_epochs,
-        batch_size=batch_size,
+        lr=1e-3,
+        batch_size=64,
+        max_epochs=epochs_for(steps, len(X)),
         iterator_train__shuffle=True,
         train_split=None,
-        device=device,
         verbose=0,
     )
+    return net.fit(flat(X), y)
 
 
-def cnn_scores(
-    X: np.ndarray,
-    y: np.ndarray,
-    X_test: np.ndarray,
-    y_test: np.ndarray,
-    image_shape: tuple[int, int, int],
-    *,
-    max_epochs: int,
-    seed: int,
-    device: str = "cpu",
-) -> dict[str, float]:
-    """Train :func:`make_cnn` on ``(X, y)`` (torch seeded with ``seed``) and score it.
-
-    Returns
-    -------
-    dict
-        :func:`classification_scores` on ``(X_test, y_test)``.
-    """
-    import torch
-
-    torch.manual_seed(seed)
-    cnn = make_cnn(
-        image_shape, len(np.unique(y_test)), max_epochs=max_epochs, device=device
-    )
-    cnn.fit(np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64))
-    return classification_scores(y_test, cnn.predict(X_test))
+def epochs_for(steps: int, n_rows: int, batch_size: int = 64) -> int:
+    """Epochs of ``n_rows`` rows that make about ``steps`` gradient steps."""
+    return max(1, round(steps * batch_size / n_rows))
 
 
-def deepsmote_defaults(
-    keys: Sequence[str] = (
-        "autoencoder",
-        "latent_dim",
-        "max_epochs",
-        "n_iter_no_change",
-        "tol",
-        "batch_size",
-        "lr",
-        "penalty",
-        "penalty_weight",
-        "class_loss_weight",
-        "latent_noise",
-        "decoding",
-        "mixed_precision",
-    ),
-) -> str:
-    """The installed DeepSMOTE's default parameters, as ``key=value`` text.
-
-    Defaults change as the package is tuned, so every table records them.
-    """
-    from imblearn_deepsmote import DeepSMOTE
-
-    params = DeepSMOTE().get_params()
-    return ", ".join(f"{key}={params[key]!r}" for key in keys if key in params)
+def flat(X: np.ndarray) -> np.ndarray:
+    """Images as float32 rows (what SMOTE and the CNN take)."""
+    return np.ascontiguousarray(X, dtype=np.float32).reshape(len(X), -1)
 
 
-def classification_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
-    """The paper's three metrics, as fractions.
+def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """The mean per-class recall (ACSA)."""
+    from sklearn.metrics import balanced_accuracy_score
 
-    Returns
-    -------
-    dict
-        ``ACSA`` (balanced accuracy, the mean per-class recall), ``GM``
-        (``geometric_mean_score(average="macro")``) and ``F1`` (macro F1).
-    """
-    from imblearn.metrics import geometric_mean_score
-    from sklearn.metrics import balanced_accuracy_score, f1_score
-
-    return {
-        "ACSA": balanced_accuracy_score(y_true, y_pred),
-        "GM": geometric_mean_score(y_true, y_pred, average="macro"),
-        "F1": f1_score(y_true, y_pred, average="macro"),
-    }
+    return float(balanced_accuracy_score(y_true, y_pred))

@@ -1,401 +1,572 @@
-"""Image benchmark in the DeepSMOTE paper's protocol (imbalance ratio 100).
+"""The image protocol: resamplers and MAMix on the same splits of several image sets.
 
-Each seed draws an imbalanced training set whose per-class counts follow the
-paper's MNIST profile (4000, 2000, ..., 40; scaled down to what the data
-allows) and a disjoint, balanced test set. Every resampler is followed by the
-same small CNN trained with plain cross-entropy; ``MAMixClassifier`` trains that
-CNN with margin-aware Mixup instead, alone or after DeepSMOTE. The table gives
-ACSA (balanced accuracy), GM (macro one-vs-rest geometric mean) and macro F1
-on the balanced test set, mean ± std over seeds, in percent.
+Data sets (``--datasets``):
+
+- ``mnist``, ``fashion``: MNIST (the 10,000-image t10k set) and
+  Fashion-MNIST (the 60,000-image training set), IDX files in
+  ``--data-dir``. Each seed draws a training set with the DeepSMOTE paper's
+  imbalance profile (ratio 100) scaled to a majority of 800 (800, 400, 200,
+  150, 100, 70, 40, 20, 12, 8: 1,800 images) and a disjoint, balanced test
+  set of 150 images per class.
+- ``elpv``: the monocrystalline ELPV solar cells (1,074 electroluminescence
+  images, 32 x 32; package ``elpv-dataset``) with their natural imbalance
+  (defect probability 0, 1/3, 2/3, 1: 588, 117, 56, 313 cells). Each seed
+  shuffles a stratified 4-fold split; every cell is predicted once, by the
+  model not trained on it, and the score is computed on all of them.
+- ``digits``: scikit-learn's 8 x 8 digits, the ratio-100 profile scaled to a
+  majority of 150 (at least 4 per class), 25 test images per class.
+
+Rows (``--rows``, see :data:`ROWS`): a resampler followed by the package's
+``SmallCNN`` trained with cross-entropy, or ``MAMixClassifier`` (the same
+network). Every classifier takes the same number of gradient steps (those of
+8 epochs of the balanced training set, batch 64, Adam), so rows differ only
+in the data they see. ``oracle`` trains on real images in place of the
+synthetic ones, with the same counts (where the data set has them), so a
+resampler reads as the share of the SMOTE-to-oracle gap it closes.
+
+The score is the balanced accuracy (mean per-class recall). Differences
+are paired by seed. Each row also records the seconds and the peak memory
+its resampling added, and the seconds its classifier took.
 
 Examples
 --------
-Smoke test (digits only, under a minute)::
+::
 
-    python benchmarks/bench_images.py --quick --datasets digits
-
-The documented tables (``--threads 1``: on a busy 2-core machine one torch
-thread is several times faster for these small networks)::
-
-    python benchmarks/bench_images.py --datasets digits --seeds 0 1 2 3 4 5 6 7 8 9 \\
-        --threads 1 --output docs/benchmarks/images_digits.rst
-    python benchmarks/bench_images.py --datasets mnist --mnist-dir /path/to/mnist \\
-        --seeds 0 1 2 3 4 --threads 1 --output docs/benchmarks/images_mnist.rst
-
-The MNIST default is a mid-size setting for the 10,000-image t10k file:
-majority 400 (IR 100), 200 test images per class, 6 epochs' worth of CNN
-steps. The paper's exact sizes need the full 70,000-image MNIST (train and
-t10k IDX files in one folder) and a few hours on a CPU::
-
-    python benchmarks/bench_images.py --datasets mnist --mnist-dir /path/to/mnist \\
-        --majority 4000 --test-per-class 1200 --cnn-epochs 15 --seeds 0 1 2 3 4
+    python benchmarks/bench_images.py --quick
+    python benchmarks/bench_images.py --data-dir DIR --jobs 2 --cache FILE \\
+        --output docs/benchmarks/images.rst --json docs/benchmarks/images.json \\
+        --figure docs/_static/images.png
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 import sys
 import warnings
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from _common import (
-    ImageData,
+    Images,
     Table,
-    apply_threads,
+    balanced_accuracy,
     base_parser,
-    classification_scores,
-    deepsmote_defaults,
-    imbalanced_split,
+    epochs_for,
+    flat,
     load_digits_images,
-    load_mnist,
-    make_cnn,
+    load_elpv,
+    load_idx_images,
     mean_std,
+    measured,
+    paired,
+    profile_counts,
+    profile_split,
     report,
     resolve_seeds,
-    scaled_profile,
-    timed,
-    torch_device_name,
+    run_tasks,
+    train_cnn,
+    write_json,
 )
-from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
-
-from imblearn_deepsmote import DeepSMOTE
-
-METRICS = ("ACSA", "GM", "F1")
-COLUMNS = ["resampler", "classifier", *METRICS, "time (s)"]
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Sizes of one dataset's run (see ``--help`` for each)."""
+class Protocol:
+    """How one data set is split and how long its classifiers train."""
 
-    test_per_class: int
-    majority: int | None
-    min_count: int
-    cnn_epochs: int
-    ae_epochs: int | None
+    majority: int | None  # the profile's majority; None keeps the data's counts
+    n_test: int  # test images per class (profile splits)
+    n_folds: int  # stratified folds (natural counts)
+    cnn_epochs: float  # classifier steps: epochs of the balanced training set
 
 
-DEFAULTS = {
-    # digits has ~180 images per class: a majority of ~140 and a floor of 5
-    # give an effective imbalance ratio of ~28, not 100.
-    "digits": Settings(
-        test_per_class=40, majority=None, min_count=5, cnn_epochs=40, ae_epochs=None
-    ),
-    # The 10k MNIST test set: 200 test images per class would leave room for a
-    # majority of 780; 400 (IR 100) keeps a 5-seed run under ~20 min on 2 cores.
-    "mnist": Settings(
-        test_per_class=200, majority=400, min_count=4, cnn_epochs=6, ae_epochs=None
-    ),
+PROTOCOLS = {
+    "mnist": Protocol(majority=800, n_test=150, n_folds=0, cnn_epochs=8),
+    "fashion": Protocol(majority=800, n_test=150, n_folds=0, cnn_epochs=8),
+    "elpv": Protocol(majority=None, n_test=0, n_folds=4, cnn_epochs=8),
+    "digits": Protocol(majority=150, n_test=25, n_folds=0, cnn_epochs=8),
 }
 QUICK = {
-    "digits": Settings(
-        test_per_class=30, majority=60, min_count=4, cnn_epochs=3, ae_epochs=2
-    ),
-    "mnist": Settings(
-        test_per_class=50, majority=200, min_count=4, cnn_epochs=2, ae_epochs=2
-    ),
+    name: Protocol(
+        majority=None if p.majority is None else 100,
+        n_test=10 if p.n_test else 0,
+        n_folds=min(p.n_folds, 2),
+        cnn_epochs=1,
+    )
+    for name, p in PROTOCOLS.items()
 }
 
+#: Rows: a resampler (``None``, ``"SMOTE"``, ``"DeepSMOTE"``, ``"oracle"``) with
+#: parameters, the parameters of DeepSMOTE's ``Autoencoder``, and a classifier
+#: (``"CE"``: cross-entropy, or ``"MAMix"``) with parameters. For MAMix,
+#: ``class_counts="before"`` means the counts before resampling.
+ROWS: dict[str, dict[str, Any]] = {
+    "none": {"classifier": "CE"},
+    "SMOTE": {"sampler": "SMOTE", "classifier": "CE"},
+    "DeepSMOTE": {"sampler": "DeepSMOTE", "classifier": "CE"},
+    "MAMix": {"classifier": "MAMix"},
+    "DeepSMOTE + MAMix": {
+        "sampler": "DeepSMOTE",
+        "classifier": "MAMix",
+        "classifier_params": {"class_counts": "before"},
+    },
+    "oracle": {"sampler": "oracle", "classifier": "CE"},
+}
+DEFAULT_ROWS = list(ROWS)
 
-def mamix_available() -> bool:
-    """Whether the package exports ``MAMixClassifier`` (it is optional here)."""
-    try:
-        from imblearn_deepsmote import MAMixClassifier  # noqa: F401
-    except ImportError:
-        return False
-    return True
+
+def row_spec(name: str, custom: dict[str, dict]) -> dict[str, Any]:
+    """The full specification of row ``name`` (every key present)."""
+    spec = custom.get(name, ROWS.get(name))
+    if spec is None:
+        raise SystemExit(f"unknown row {name!r}: one of {sorted(ROWS)} or --row")
+    return {
+        "sampler": spec.get("sampler"),
+        "sampler_params": spec.get("sampler_params", {}),
+        "autoencoder": spec.get("autoencoder", {}),
+        "classifier": spec.get("classifier", "CE"),
+        "classifier_params": spec.get("classifier_params", {}),
+    }
 
 
-def make_mamix(
-    image_shape: tuple[int, int, int],
-    class_counts: dict[int, int],
-    seed: int,
-    *,
-    max_epochs: int,
-    device: str,
-):
-    """``MAMixClassifier`` with the same CNN, optimiser and epochs as the CE rows."""
+# --------------------------------------------------------------------------- #
+# One data set's splits                                                       #
+# --------------------------------------------------------------------------- #
+
+
+@lru_cache(maxsize=4)
+def load(name: str, data_dir: str | None, quick: bool) -> Images:
+    """The images of data set ``name`` (cached per process)."""
+    if name == "digits":
+        return load_digits_images()
+    if name == "elpv":
+        data = load_elpv(side=32)
+    else:
+        if data_dir is None:
+            raise SystemExit(f"--data-dir is needed for {name}")
+        data = load_idx_images(name, Path(data_dir))
+    if quick:  # a small stratified subset
+        keep = np.concatenate(
+            [np.flatnonzero(data.y == c)[:120] for c in np.unique(data.y)]
+        )
+        data = Images(data.name, data.X[keep], data.y[keep])
+    return data
+
+
+@dataclass
+class Split:
+    """One training set, its test rows and the real rows an oracle may add."""
+
+    train: np.ndarray
+    test: np.ndarray
+    reserve: list[np.ndarray]
+
+
+def splits(data: Images, protocol: Protocol, seed: int) -> list[Split]:
+    """The splits of one seed: one profile split, or ``n_folds`` folds."""
+    if protocol.majority is not None:
+        counts = profile_counts(protocol.majority)
+        train, test, reserve = profile_split(data.y, counts, protocol.n_test, seed)
+        return [Split(train, test, reserve)]
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(protocol.n_folds, shuffle=True, random_state=seed)
+    n_classes = len(np.unique(data.y))
+    return [
+        Split(train, test, [np.array([], int)] * n_classes)
+        for train, test in folds.split(data.X, data.y)
+    ]
+
+
+# --------------------------------------------------------------------------- #
+# Running one (data set, seed, fold)                                          #
+# --------------------------------------------------------------------------- #
+
+
+def trained_autoencoder(params: dict, X, y, seed: int, models: Path | None, tag: str):
+    """An ``Autoencoder(**params)`` fitted on ``(X, y)``, with its cost.
+
+    With ``models``, fitted autoencoders are kept there (pickled) and
+    reused by later runs; the cost recorded is that of the original fit.
+    """
+    from imblearn_deepsmote import Autoencoder, __version__
+
+    key = json.dumps({"params": params, "tag": tag, "version": __version__})
+    path = None
+    if models is not None:
+        digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+        path = models / f"autoencoder-{digest}.pkl"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+    with measured() as usage:
+        autoencoder = Autoencoder(random_state=seed, **params).fit(X, y)
+    fitted = (autoencoder, usage.seconds, usage.peak_mib)
+    if path is not None:
+        models.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(fitted))
+    return fitted
+
+
+def resample(spec, X, y, split: Split, data: Images, seed: int, context):
+    """The training set row ``spec`` trains on, its cost and the sampler."""
+    from imblearn.over_sampling import SMOTE
+    from sklearn.frozen import FrozenEstimator
+
+    from imblearn_deepsmote import DeepSMOTE
+
+    kind, params = spec["sampler"], spec["sampler_params"]
+    k = min(5, int(np.bincount(y).min()) - 1)
+    if kind is None:
+        return X, y, 0.0, 0.0
+    if kind == "oracle":
+        n_max = np.bincount(y).max()
+        extra = np.concatenate(
+            [r[: n_max - np.sum(y == c)] for c, r in enumerate(split.reserve)]
+        )
+        return (
+            np.concatenate([X, data.X[extra]]),
+            np.concatenate([y, data.y[extra]]),
+            0.0,
+            0.0,
+        )
+    if kind == "SMOTE":
+        with measured() as usage:
+            X_res, y_res = SMOTE(
+                k_neighbors=k, random_state=seed, **params
+            ).fit_resample(flat(X), y)
+        return X_res.reshape(-1, *X.shape[1:]), y_res, usage.seconds, usage.peak_mib
+    autoencoder, fit_s, fit_mib = context.autoencoder(spec["autoencoder"])
+    sampler = DeepSMOTE(
+        autoencoder=FrozenEstimator(autoencoder),
+        k_neighbors=k,
+        random_state=seed,
+        **params,
+    )
+    with measured() as usage:
+        X_res, y_res = sampler.fit_resample(X, y)
+    return X_res, y_res, fit_s + usage.seconds, max(fit_mib, usage.peak_mib)
+
+
+def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):
+    """The fitted classifier of row ``spec``."""
+    if spec["classifier"] == "CE":
+        return train_cnn(X_res, y_res, n_classes, steps=steps, seed=seed)
     from imblearn_deepsmote import MAMixClassifier
 
-    return MAMixClassifier(
-        module="auto",
-        image_shape=image_shape,
-        class_counts=class_counts,
-        random_state=seed,
-        device=device,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
+    params = dict(spec["classifier_params"])
+    if params.get("class_counts") == "before":
+        params["class_counts"] = dict(Counter(y.tolist()))
+    model = MAMixClassifier(
+        image_shape=X_res.shape[1:],
         batch_size=64,
-        max_epochs=max_epochs,
-        iterator_train__shuffle=True,
-        train_split=None,
-        verbose=0,
+        max_epochs=epochs_for(steps, len(X_res)),
+        random_state=seed,
+        **params,
     )
+    return model.fit(flat(X_res), y_res)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One table row: a resampler (``None`` for none) and a classifier kind."""
+class Context:
+    """What the rows of one (data set, seed, fold) share: its autoencoders."""
 
-    resampler: str
-    classifier: str  # "CNN (CE)" or "MAMix"
-    make_sampler: Callable[[int], Any] | None
+    def __init__(self, X, y, seed: int, models: Path | None, tag: str) -> None:
+        self.X, self.y, self.seed, self.models, self.tag = X, y, seed, models, tag
+        self._fitted: dict[str, tuple] = {}
 
-
-def rows_for(
-    data: ImageData, k_neighbors: int, settings: Settings, device: str
-) -> list[Row]:
-    """The rows of the table, each with a factory ``seed -> sampler``."""
-
-    def deepsmote(penalty: str | None) -> Callable[[int], DeepSMOTE]:
-        extra = {} if settings.ae_epochs is None else {"max_epochs": settings.ae_epochs}
-        return lambda seed: DeepSMOTE(
-            image_shape=data.image_shape,
-            penalty=penalty,
-            k_neighbors=k_neighbors,
-            random_state=seed,
-            device=device,
-            **extra,
-        )
-
-    ce = "CNN (CE)"
-    rows = [
-        Row("none", ce, None),
-        Row("RandomOverSampler", ce, lambda s: RandomOverSampler(random_state=s)),
-        Row("SMOTE", ce, lambda s: SMOTE(k_neighbors=k_neighbors, random_state=s)),
-        Row(
-            "BorderlineSMOTE",
-            ce,
-            lambda s: BorderlineSMOTE(k_neighbors=k_neighbors, random_state=s),
-        ),
-        Row("ADASYN", ce, lambda s: ADASYN(n_neighbors=k_neighbors, random_state=s)),
-        Row("DeepSMOTE (penalty=paper)", ce, deepsmote("paper")),
-        Row("DeepSMOTE (penalty=reference)", ce, deepsmote("reference")),
-        Row("DeepSMOTE (penalty=None)", ce, deepsmote(None)),
-    ]
-    if mamix_available():
-        rows += [
-            Row("none", "MAMix", None),
-            Row("DeepSMOTE (penalty=None)", "MAMix", deepsmote(None)),
-        ]
-    return rows
-
-
-def run_dataset(
-    data: ImageData,
-    settings: Settings,
-    seeds: list[int],
-    device: str,
-    budget: str = "steps",
-) -> Table:
-    """Run every row on every seed and return the table for ``data``."""
-    available = np.bincount(data.y).tolist()
-    counts = scaled_profile(
-        available,
-        settings.test_per_class,
-        min_count=settings.min_count,
-        majority=settings.majority,
-    )
-    k_neighbors = min(5, min(counts) - 1)
-    n_balanced = len(counts) * max(counts)
-    rows = rows_for(data, k_neighbors, settings, device)
-    results: dict[tuple[str, str], dict[str, list[float]]] = {
-        (r.resampler, r.classifier): {m: [] for m in (*METRICS, "time")} for r in rows
-    }
-    errors: dict[tuple[str, str], list[str]] = {}
-    n_classes = len(available)
-    for seed in seeds:
-        X_train, y_train, X_test, y_test = imbalanced_split(
-            data, counts, settings.test_per_class, seed
-        )
-        class_counts = dict(zip(*np.unique(y_train, return_counts=True), strict=True))
-        class_counts = {int(k): int(v) for k, v in class_counts.items()}
-        resampled: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
-        for row in rows:
-            key = (row.resampler, row.classifier)
-            try:
-                if row.resampler not in resampled:
-                    with timed() as watch, warnings.catch_warnings():
-                        warnings.simplefilter("ignore", UserWarning)
-                        if row.make_sampler is None:
-                            X_res, y_res = X_train, y_train
-                        else:
-                            X_res, y_res = row.make_sampler(seed).fit_resample(
-                                X_train, y_train
-                            )
-                    resampled[row.resampler] = (
-                        np.asarray(X_res, dtype=np.float32),
-                        np.asarray(y_res, dtype=np.int64),
-                        watch.seconds,
-                    )
-                X_res, y_res, resample_seconds = resampled[row.resampler]
-                epochs = settings.cnn_epochs
-                if budget == "steps":  # as many gradient steps as on balanced data
-                    epochs = max(1, round(epochs * n_balanced / len(X_res)))
-                torch.manual_seed(seed)
-                if row.classifier == "MAMix":
-                    clf = make_mamix(
-                        data.image_shape,
-                        class_counts,
-                        seed,
-                        max_epochs=epochs,
-                        device=device,
-                    )
-                else:
-                    clf = make_cnn(
-                        data.image_shape,
-                        n_classes,
-                        max_epochs=epochs,
-                        device=device,
-                    )
-                with timed() as watch:
-                    clf.fit(X_res, y_res)
-                scores = classification_scores(y_test, clf.predict(X_test))
-            except Exception as exc:  # a baseline failing must not stop the run
-                message = f"{type(exc).__name__}: {str(exc).split('. ')[0]}"[:160]
-                errors.setdefault(key, []).append(f"seed {seed}: {message}")
-                continue
-            for metric in METRICS:
-                results[key][metric].append(scores[metric])
-            results[key]["time"].append(resample_seconds + watch.seconds)
-            print(
-                f"[{data.name} seed={seed}] {row.resampler} + {row.classifier}: "
-                + ", ".join(f"{m}={100 * scores[m]:.2f}" for m in METRICS)
-                + f" ({resample_seconds + watch.seconds:.1f} s)",
-                file=sys.stderr,
-                flush=True,
+    def autoencoder(self, params: dict) -> tuple:
+        key = json.dumps(params, sort_keys=True)
+        if key not in self._fitted:
+            self._fitted[key] = trained_autoencoder(
+                params, self.X, self.y, self.seed, self.models, self.tag
             )
+        return self._fitted[key]
 
-    table = Table(
-        f"{data.name}: imbalance ratio {counts[0] / counts[-1]:.0f}, balanced test set",
-        COLUMNS,
+
+def run_group(tasks: list[dict], settings: dict) -> list[dict]:
+    """Every row of one (data set, seed, fold).
+
+    ``settings`` hold what the figures do not depend on: torch threads, and
+    where the data and the fitted autoencoders are kept.
+    """
+    import torch
+
+    first = tasks[0]
+    torch.set_num_threads(settings["threads"])
+    protocol = (QUICK if first["quick"] else PROTOCOLS)[first["dataset"]]
+    data = load(first["dataset"], settings["data_dir"], first["quick"])
+    seed = first["seed"]
+    split = splits(data, protocol, seed)[first["fold"]]
+    X, y = data.X[split.train], data.y[split.train]
+    n_classes = len(np.unique(data.y))
+    steps = round(protocol.cnn_epochs * n_classes * np.bincount(y).max() / 64)
+    models = Path(settings["models"]) if settings["models"] else None
+    tag = f"{first['dataset']}-{seed}-{first['fold']}-{first['quick']}"
+    context = Context(X, y, seed, models, tag)
+    results = []
+    for task in tasks:
+        spec = task["spec"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            X_res, y_res, resample_s, resample_mib = resample(
+                spec, X, y, split, data, seed, context
+            )
+        with measured() as usage:
+            model = classify(spec, X_res, y_res, y, n_classes, steps, seed)
+        y_pred = model.predict(flat(data.X[split.test]))
+        results.append(
+            {
+                **task,
+                "y_true": data.y[split.test].tolist(),
+                "y_pred": np.asarray(y_pred).tolist(),
+                "n_train": len(y_res),
+                "resample_s": resample_s,
+                "resample_mib": resample_mib,
+                "classifier_s": usage.seconds,
+            }
+        )
+        score = balanced_accuracy(data.y[split.test], y_pred)
+        print(f"[{tag}] {task['row']}: {score:.4f}", file=sys.stderr, flush=True)
+    return results
+
+
+# --------------------------------------------------------------------------- #
+# Figures, tables and the plot                                                #
+# --------------------------------------------------------------------------- #
+
+
+def summarise(results: list[dict], rows: list[str], datasets: list[str]) -> dict:
+    """Per data set and row: per-seed scores (folds pooled) and costs."""
+    figures: dict[str, dict] = {}
+    for dataset in datasets:
+        figures[dataset] = {}
+        for row in rows:
+            mine = [r for r in results if r["dataset"] == dataset and r["row"] == row]
+            seeds = sorted({r["seed"] for r in mine})
+            by_seed = [[r for r in mine if r["seed"] == s] for s in seeds]
+            figures[dataset][row] = {
+                "seeds": seeds,
+                "balanced_accuracy": [
+                    balanced_accuracy(
+                        np.concatenate([r["y_true"] for r in folds]),
+                        np.concatenate([r["y_pred"] for r in folds]),
+                    )
+                    for folds in by_seed
+                ],
+                # seconds and MiB per training set (mean over folds)
+                **{
+                    field: [float(np.mean([r[field] for r in f])) for f in by_seed]
+                    for field in ("resample_s", "resample_mib", "classifier_s")
+                },
+                "spec": mine[0]["spec"],
+            }
+    return figures
+
+
+def gap_closed(figure: dict, row: str) -> str:
+    """The share of the SMOTE-to-oracle gap ``row`` closes (from the means)."""
+    smote, oracle, scores = (
+        np.mean(figure[name]["balanced_accuracy"]) for name in ("SMOTE", "oracle", row)
     )
+    if oracle <= smote:
+        return "n/a"
+    return f"{100 * (scores - smote) / (oracle - smote):.0f} %"
+
+
+def quality_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
+    """Balanced accuracy per row and data set, paired with SMOTE."""
+    columns = ["row"]
+    for dataset in datasets:
+        columns += [dataset, "vs SMOTE"]
+    columns += ["mean vs SMOTE"]
+    table = Table("Balanced accuracy (%)", columns)
     for row in rows:
-        key = (row.resampler, row.classifier)
-        res = results[key]
-        if not res["ACSA"]:
-            table.add_row(row.resampler, row.classifier, *(["failed"] * 4))
-            continue
-        n_ok = len(res["ACSA"])
-        table.add_row(
-            row.resampler
-            if n_ok == len(seeds)
-            else f"{row.resampler} ({n_ok}/{len(seeds)} seeds)",
-            row.classifier,
-            *(mean_std(res[m], scale=100) for m in METRICS),
-            f"{np.mean(res['time']):.1f}",
-        )
-    n_train = sum(counts)
+        cells, gains = [row], []
+        for dataset in datasets:
+            scores = figures[dataset][row]["balanced_accuracy"]
+            smote = figures[dataset].get("SMOTE", {}).get("balanced_accuracy")
+            cells.append(mean_std(scores, scale=100))
+            if smote is None or row == "SMOTE":
+                cells.append("")
+                continue
+            cells.append(paired(scores, smote))
+            gains.append(100 * (np.mean(scores) - np.mean(smote)))
+        cells.append(f"{np.mean(gains):+.1f}" if len(gains) == len(datasets) else "")
+        table.add_row(*cells)
     table.notes = [
-        f"Training counts per class {counts} ({n_train} images, "
-        f"{data.image_shape[1]}x{data.image_shape[2]}), "
-        f"{settings.test_per_class} test images per class, disjoint; "
-        f"seeds {seeds} (each seed redraws both sets, the resampler and the CNN).",
-        f"Metrics in % on the balanced test set, mean ± std over {len(seeds)} seeds. "
-        "ACSA = balanced accuracy, GM = geometric_mean_score(average='macro'), "
-        "F1 = macro F1. time = resampling + classifier training, seconds per seed.",
-        "Classifier: the package's SmallCNN, Adam lr 1e-3, batch 64, "
-        + (
-            f"as many gradient steps as {settings.cnn_epochs} epochs of the "
-            f"balanced set ({n_balanced} rows), i.e. more epochs on smaller sets"
-            if budget == "steps"
-            else f"{settings.cnn_epochs} epochs"
-        )
-        + ", shuffled, no validation split; MAMix = "
-        "MAMixClassifier (package defaults: MAMix ratio -0.25, DRW over the last "
-        "20% of epochs) with the same network and schedule, given the "
-        "pre-resampling class counts.",
-        f"DeepSMOTE: package defaults ({deepsmote_defaults()})"
-        + (
-            ""
-            if settings.ae_epochs is None
-            else f" but max_epochs={settings.ae_epochs}"
-        )
-        + f", penalty as shown; k_neighbors={k_neighbors} for every SMOTE-like "
-        f"sampler (ADASYN n_neighbors); device {torch_device_name(device)}.",
+        "Mean ± std over seeds; 'vs SMOTE': the paired difference in points, "
+        "mean ± std over seeds (seeds ahead / seeds); 'mean vs SMOTE': its "
+        "mean over the data sets."
     ]
-    if not mamix_available():
-        table.notes.append("MAMixClassifier is not available in this version: no rows.")
-    for (resampler, classifier), messages in errors.items():
+    gaps = [
+        f"{dataset}: "
+        + ", ".join(
+            f"{row} {gap_closed(figures[dataset], row)}"
+            for row in rows
+            if row not in ("SMOTE", "oracle")
+        )
+        for dataset in datasets
+        if {"SMOTE", "oracle"} <= set(figures[dataset])
+    ]
+    if gaps:
         table.notes.append(
-            f"{resampler} + {classifier} failed on {len(messages)} of "
-            f"{len(seeds)} seeds (the row averages the others): "
-            + "; ".join(messages)
+            "Share of the SMOTE-to-oracle gap closed (from the means): "
+            + "; ".join(gaps)
             + "."
         )
     return table
 
 
+def cost_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
+    """Seconds and peak memory of resampling, seconds of the classifier."""
+    table = Table(
+        "Cost per training set",
+        ["data set", "row", "resampling (s)", "resampling (MiB)", "classifier (s)"],
+    )
+    for dataset in datasets:
+        for row in rows:
+            figure = figures[dataset][row]
+            table.add_row(
+                dataset,
+                row,
+                mean_std(figure["resample_s"]),
+                mean_std(figure["resample_mib"], digits=0),
+                mean_std(figure["classifier_s"]),
+            )
+    table.notes = [
+        "Mean ± std over seeds (ELPV: per fold). Resampling includes training "
+        "DeepSMOTE's autoencoder; its memory is the peak of what resampling "
+        "added to the process (resident set, sampled every 5 ms). Worker "
+        "processes ran side by side, so seconds are comparable within a run."
+    ]
+    return table
+
+
+def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> None:
+    """One panel per data set: balanced accuracy of each row, ± std."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1,
+        len(datasets),
+        figsize=(3.2 * len(datasets), 0.45 * len(rows) + 1.4),
+        sharey=True,
+        squeeze=False,
+    )
+    positions = np.arange(len(rows))[::-1]
+    for ax, dataset in zip(axes[0], datasets, strict=True):
+        for position, row in zip(positions, rows, strict=True):
+            scores = 100 * np.asarray(figures[dataset][row]["balanced_accuracy"])
+            ax.errorbar(
+                scores.mean(),
+                position,
+                xerr=scores.std(ddof=1) if len(scores) > 1 else 0,
+                fmt="o",
+                color="#4c72b0" if "DeepSMOTE" in row else "#555555",
+                capsize=3,
+            )
+        if "SMOTE" in figures[dataset]:
+            smote = 100 * np.mean(figures[dataset]["SMOTE"]["balanced_accuracy"])
+            ax.axvline(smote, color="#dd8452", linestyle="--", linewidth=1)
+        ax.set_title(dataset)
+        ax.set_xlabel("balanced accuracy (%)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0][0].set_yticks(positions, rows)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+# --------------------------------------------------------------------------- #
+# Command line                                                                #
+# --------------------------------------------------------------------------- #
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Parse arguments, run the datasets and report."""
-    parser = base_parser(__doc__.splitlines()[0], default_seeds=[0, 1, 2])
+    """Parse the arguments, run every (data set, seed, fold, row) and report."""
+    parser = base_parser(__doc__.splitlines()[0], default_seeds=[0, 1, 2, 3, 4])
+    parser.add_argument("--data-dir", default=None, help="MNIST/Fashion IDX files")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="JSON lines of finished rows"
+    )
     parser.add_argument(
         "--datasets",
         nargs="+",
-        choices=["digits", "mnist"],
         default=None,
-        help="default: digits, plus mnist when --mnist-dir is given",
+        choices=list(PROTOCOLS),
+        help="default: digits, plus mnist and fashion with --data-dir, plus elpv "
+        "when elpv-dataset is installed",
     )
+    parser.add_argument("--rows", nargs="+", default=DEFAULT_ROWS, help="rows")
     parser.add_argument(
-        "--mnist-dir", type=Path, default=None, help="folder with MNIST IDX files"
+        "--row",
+        action="append",
+        nargs=2,
+        default=[],
+        metavar=("NAME", "JSON"),
+        help='define a row, e.g. --row \'less noise\' \'{"sampler": "DeepSMOTE", '
+        '"sampler_params": {"latent_noise": 0.25}}\', then list it in --rows',
     )
-    parser.add_argument("--test-per-class", type=int, default=None)
-    parser.add_argument(
-        "--majority",
-        type=int,
-        default=None,
-        help="training count of the majority class (default: largest that fits)",
-    )
-    parser.add_argument("--min-count", type=int, default=None)
-    parser.add_argument("--cnn-epochs", type=int, default=None)
-    parser.add_argument(
-        "--ae-epochs",
-        type=int,
-        default=None,
-        help="DeepSMOTE max_epochs (default: the package default)",
-    )
-    parser.add_argument(
-        "--budget",
-        choices=["steps", "epochs"],
-        default="steps",
-        help="'steps': every classifier makes as many gradient steps as "
-        "--cnn-epochs epochs of the balanced set (fair to the non-resampled "
-        "rows); 'epochs': --cnn-epochs epochs of whatever set it gets",
-    )
-    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--models", default=None, help="keep fitted autoencoders")
+    parser.add_argument("--figure", type=Path, default=None, help="write the plot")
     args = parser.parse_args(argv)
-    apply_threads(args)
-    datasets = args.datasets or (["digits", "mnist"] if args.mnist_dir else ["digits"])
-    if "mnist" in datasets and args.mnist_dir is None:
-        parser.error("--datasets mnist needs --mnist-dir")
-    tables = []
-    for name in datasets:
-        base = (QUICK if args.quick else DEFAULTS)[name]
-        overrides = {
-            "test_per_class": args.test_per_class,
-            "majority": args.majority,
-            "min_count": args.min_count,
-            "cnn_epochs": args.cnn_epochs,
-            "ae_epochs": args.ae_epochs,
+    datasets = args.datasets or default_datasets(args.data_dir)
+    custom = {name: json.loads(spec) for name, spec in args.row}
+    specs = {row: row_spec(row, custom) for row in args.rows}
+    tasks = [
+        {
+            "dataset": dataset,
+            "seed": seed,
+            "fold": fold,
+            "row": row,
+            "spec": specs[row],
+            "quick": args.quick,
         }
-        settings = Settings(
-            **{
-                key: getattr(base, key) if value is None else value
-                for key, value in overrides.items()
-            }
-        )
-        data = load_digits_images() if name == "digits" else load_mnist(args.mnist_dir)
-        with timed() as watch:
-            table = run_dataset(
-                data, settings, resolve_seeds(args), args.device, args.budget
-            )
-        table.notes.append(f"Wall time of this table: {watch.seconds / 60:.1f} min.")
-        tables.append(table)
-    report(tables, "Image benchmark (DeepSMOTE paper protocol)", args.output)
+        for dataset in datasets
+        for seed in resolve_seeds(args)
+        for fold in range(max(1, (QUICK if args.quick else PROTOCOLS)[dataset].n_folds))
+        for row in args.rows
+    ]
+    settings = {
+        "threads": args.threads,
+        "data_dir": args.data_dir,
+        "models": args.models,
+    }
+    results = run_tasks(
+        partial(run_group, settings=settings),
+        tasks,
+        group=lambda t: (t["dataset"], t["seed"], t["fold"]),
+        jobs=args.jobs,
+        cache=args.cache,
+    )
+    figures = summarise(results, args.rows, datasets)
+    tables = [
+        quality_table(figures, args.rows, datasets),
+        cost_table(figures, args.rows, datasets),
+    ]
+    report(tables, "Image protocol", args.output)
+    write_json(args.json, {"datasets": figures})
+    if args.figure is not None:
+        draw(figures, args.rows, datasets, args.figure)
+
+
+def default_datasets(data_dir: str | None) -> list[str]:
+    """digits; mnist and fashion with a data folder; elpv when installed."""
+    datasets = ["mnist", "fashion"] if data_dir else []
+    try:
+        import elpv_dataset  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        datasets.append("elpv")
+    return [*datasets, "digits"]
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""Speed where users run it: a busy CPU, parallel searches, larger data.
+"""Speed where users run it: image sizes, a busy CPU, parallel searches, more data.
 
-Three parts (``--parts``), every measurement in a fresh Python process:
+Four parts (``--parts``), every measurement in a fresh Python process:
 
+0. ``sizes``: the default ``DeepSMOTE.fit_resample`` on images of three
+   sizes: the 1,800 MNIST images of the image protocol (28 x 28, with
+   ``--data-dir``), and the 1,074 monocrystalline ELPV cells at 32 x 32 and
+   64 x 64 (with ``elpv-dataset``): wall time, CPU time, peak memory added.
 1. ``busy``: the default ``DeepSMOTE.fit_resample`` on the 1,800-image IR-100
-   set (MNIST with ``--mnist-dir``, else 8 x 8 digits), on the idle machine
+   set (MNIST with ``--data-dir``, else 8 x 8 digits), on the idle machine
    and with one core kept busy by another process (a Python spin loop), with
    the default ``n_threads=1`` and with ``n_threads=None`` (torch's own
    thread count, one per core). Idle and busy runs alternate, so the ratio
@@ -14,7 +18,7 @@ Three parts (``--parts``), every measurement in a fresh Python process:
    processes and importing the package in them.
 3. ``scaling``: ``fit_resample`` wall time and peak memory with every default
    against the number of rows (28 x 28 images in the IR-100 profile: MNIST
-   up to the 10,000 images of ``--mnist-dir``, then that set tiled), and of
+   up to the 10,000 images of ``--data-dir``, then that set tiled), and of
    tabular rows against rows and features. ``--json FILE`` writes the points
    that the documentation plots.
 
@@ -23,7 +27,7 @@ Examples
 ::
 
     python benchmarks/bench_speed.py --quick
-    python benchmarks/bench_speed.py --mnist-dir DIR \\
+    python benchmarks/bench_speed.py --data-dir DIR \\
         --json docs/benchmarks/speed.json --output docs/benchmarks/speed.rst
 """
 
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -44,10 +47,14 @@ from _common import (
     PAPER_PROFILE,
     Table,
     base_parser,
-    ir100_task,
-    load_images,
+    load_digits_images,
+    load_elpv,
+    load_idx_images,
+    measured,
+    profile_counts,
+    profile_split,
     report,
-    timed,
+    write_json,
 )
 
 RESULT_PREFIX = "RESULT "
@@ -63,24 +70,20 @@ def _fit_child(config: dict[str, Any]) -> dict[str, Any]:
     """One default ``fit_resample``: wall time, CPU time, peak RSS increase."""
     import torch
 
-    from imblearn_deepsmote import DeepSMOTE
+    from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
-    if config.get("torch_threads"):
-        torch.set_num_threads(config["torch_threads"])
-    X, y, image_shape = _data(config)
-    params = {"random_state": 0, "device": "cpu", "n_threads": config["n_threads"]}
-    if image_shape is not None:
-        params["image_shape"] = image_shape
-    sampler = DeepSMOTE(**params)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    X, y = _data(config)
+    autoencoder = Autoencoder(
+        n_threads=config["n_threads"], max_epochs=config["max_epochs"]
+    )
+    sampler = DeepSMOTE(autoencoder=autoencoder, random_state=0)
     cpu_before = time.process_time()
-    with timed() as watch:
+    with measured() as usage:
         X_res, _ = sampler.fit_resample(X, y)
     return {
-        "seconds": watch.seconds,
+        "seconds": usage.seconds,
         "cpu_seconds": time.process_time() - cpu_before,
-        "rss_delta_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        - rss_before,
+        "rss_delta_mib": usage.peak_mib,
         "rows": len(X),
         "features": int(np.prod(X.shape[1:])),
         "generated": len(X_res) - len(X),
@@ -89,8 +92,8 @@ def _fit_child(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
-    """The rows a configuration describes."""
+def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The samples a configuration describes (images as ``(n, C, H, W)``)."""
     if config.get("tabular"):
         from sklearn.datasets import make_classification
 
@@ -103,11 +106,17 @@ def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
             weights=[0.9],
             random_state=0,
         )
-        return X.astype(np.float32), y, None
-    data = load_images(config.get("mnist_dir"))
+        return X.astype(np.float32), y
+    if config.get("elpv"):
+        data = load_elpv(side=config["elpv"])
+        return data.X, data.y
+    data_dir = config.get("data_dir")
+    data = load_idx_images("mnist", Path(data_dir)) if data_dir else None
+    data = data or load_digits_images()
     if config["rows"] == "ir100":
-        X, y, _, _, _ = ir100_task(data, config["majority"], 100, seed=0)
-        return X, y, data.image_shape
+        counts = profile_counts(config["majority"])
+        train, _, _ = profile_split(data.y, counts, n_test=0, seed=0)
+        return data.X[train], data.y[train]
     # the IR-100 profile at this many rows; images drawn from the data set,
     # tiled (repeated) when it has fewer than needed
     counts = [
@@ -120,11 +129,7 @@ def _data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
         for label, count in zip(np.unique(data.y), counts, strict=True)
     ]
     order = rng.permutation(sum(counts))
-    return (
-        data.X[np.concatenate(picks)][order],
-        data.y[np.concatenate(picks)][order],
-        (data.image_shape),
-    )
+    return data.X[np.concatenate(picks)][order], data.y[np.concatenate(picks)][order]
 
 
 def _search_child(config: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +141,7 @@ def _search_child(config: dict[str, Any]) -> dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    from imblearn_deepsmote import DeepSMOTE
+    from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
     import_seconds = time.perf_counter() - start
     X, y = load_digits(return_X_y=True)
@@ -145,7 +150,11 @@ def _search_child(config: dict[str, Any]) -> dict[str, Any]:
         X, y, sampling_strategy=dict(enumerate(counts)), random_state=0
     )
     model = make_pipeline(
-        DeepSMOTE(image_shape=(8, 8), max_epochs=config["epochs"], random_state=0),
+        DeepSMOTE(
+            autoencoder=Autoencoder(max_epochs=config["epochs"]),
+            image_shape=(8, 8),
+            random_state=0,
+        ),
         LogisticRegression(max_iter=500),
     )
     grid = {
@@ -158,11 +167,11 @@ def _search_child(config: dict[str, Any]) -> dict[str, Any]:
         cv=StratifiedKFold(3, shuffle=True, random_state=0),
         n_jobs=config["n_jobs"],
     )
-    with timed() as watch:
+    with measured() as usage:
         search.fit(X, y)
     fits = search.cv_results_["mean_fit_time"]
     return {
-        "seconds": watch.seconds,
+        "seconds": usage.seconds,
         "import_seconds": import_seconds,
         "mean_fit_seconds": float(np.mean(fits)),
         "n_fits": int(len(fits) * 3 + 1),
@@ -180,9 +189,9 @@ def _workers_child(config: dict[str, Any]) -> dict[str, Any]:
 
         return time.perf_counter() - start
 
-    with timed() as watch:
+    with measured() as usage:
         import_seconds = Parallel(n_jobs=2)(delayed(import_package)() for _ in range(2))
-    return {"seconds": watch.seconds, "import_seconds": max(import_seconds)}
+    return {"seconds": usage.seconds, "import_seconds": max(import_seconds)}
 
 
 CHILDREN = {"fit": _fit_child, "search": _search_child, "workers": _workers_child}
@@ -210,7 +219,49 @@ def run_child(config: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- #
 
 
-def busy_part(mnist_dir: str | None, repeats: int, majority: int) -> Table:
+def sizes_part(
+    data_dir: str | None, repeats: int, quick: bool, points: dict[str, list], fit
+) -> Table:
+    """Part 0: the default fit on images of 28 x 28, 32 x 32 and 64 x 64 pixels."""
+    table = Table(
+        "Image sizes: default fit_resample",
+        ["images", "size", "rows", "epochs", "wall s", "CPU s", "peak memory +MiB"],
+    )
+    configs = []
+    if data_dir or quick:
+        name = "MNIST IR-100" if data_dir else "digits IR-100"
+        configs.append((name, {"rows": "ir100", "majority": 800}))
+    try:
+        import elpv_dataset  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        configs += [("ELPV mono", {"elpv": side}) for side in (32, 64)]
+    for name, config in configs[:1] if quick else configs:
+        config = {**config, **fit, "data_dir": data_dir, "n_threads": 1}
+        if quick:
+            config.update(rows=300, majority=None)
+        runs = [run_child(config) for _ in range(repeats)]
+        points["sizes"].append({"images": name, "runs": runs})
+        side = int(round(np.sqrt(runs[0]["features"])))
+        table.add_row(
+            name,
+            f"{side} x {side}",
+            f"{runs[0]['rows']:,}",
+            runs[0]["epochs"],
+            f"{statistics.median(r['seconds'] for r in runs):.1f}",
+            f"{statistics.median(r['cpu_seconds'] for r in runs):.1f}",
+            f"{statistics.median(r['rss_delta_mib'] for r in runs):.0f}",
+        )
+    table.notes = [
+        f"DeepSMOTE with every default (one torch thread), every class over-sampled "
+        f"to the majority; median of {repeats} runs, each in a fresh process. Peak "
+        "memory: the largest resident set during fit_resample minus the one before.",
+    ]
+    return table
+
+
+def busy_part(data_dir: str | None, repeats: int, majority: int, fit) -> Table:
     """Part 1: the default fit on an idle machine and next to a busy core."""
     table = Table(
         "A busy machine: default fit_resample, idle and with one core busy",
@@ -218,10 +269,10 @@ def busy_part(mnist_dir: str | None, repeats: int, majority: int) -> Table:
     )
     for n_threads in (1, None):
         config = {
-            "kind": "fit",
+            **fit,
             "rows": "ir100",
             "majority": majority,
-            "mnist_dir": mnist_dir,
+            "data_dir": data_dir,
             "n_threads": n_threads,
         }
         idle, busy = [], []
@@ -288,11 +339,12 @@ def search_part(repeats: int, epochs: int) -> Table:
 
 
 def scaling_part(
-    mnist_dir: str | None,
+    data_dir: str | None,
     image_rows: list[int],
     tabular_rows: list[int],
     tabular_features: list[int],
     points: dict[str, list],
+    fit: dict[str, Any],
 ) -> list[Table]:
     """Part 3: fit time and memory against rows and features."""
     images = Table(
@@ -300,9 +352,7 @@ def scaling_part(
         ["rows", "generated", "epochs", "wall s", "CPU s", "peak RSS +MiB"],
     )
     for rows in image_rows:
-        result = run_child(
-            {"kind": "fit", "rows": rows, "mnist_dir": mnist_dir, "n_threads": 1}
-        )
+        result = run_child({**fit, "rows": rows, "data_dir": data_dir, "n_threads": 1})
         points["images"].append(result)
         images.add_row(
             f"{rows:,}",
@@ -327,9 +377,7 @@ def scaling_part(
         (tabular_rows[0], f) for f in tabular_features if f != 20
     ]
     for n_rows, n_features in shapes:
-        result = run_child(
-            {"kind": "fit", "tabular": [n_rows, n_features], "n_threads": 1}
-        )
+        result = run_child({**fit, "tabular": [n_rows, n_features], "n_threads": 1})
         points["tabular"].append(result)
         tabular.add_row(
             f"{n_rows:,}",
@@ -348,15 +396,14 @@ def scaling_part(
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run the parts and report."""
     parser = base_parser(__doc__.splitlines()[0], default_seeds=[0])
-    parser.add_argument("--mnist-dir", type=Path, default=None)
+    parser.add_argument("--data-dir", type=Path, default=None, help="MNIST files")
     parser.add_argument(
         "--parts",
         nargs="+",
-        choices=["busy", "search", "scaling"],
-        default=["busy", "search", "scaling"],
+        choices=["sizes", "busy", "search", "scaling"],
+        default=["sizes", "busy", "search", "scaling"],
     )
     parser.add_argument("--repeats", type=int, default=None, help="default 3")
-    parser.add_argument("--json", type=Path, default=None, help="write the points")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
@@ -364,14 +411,18 @@ def main(argv: list[str] | None = None) -> None:
         print(RESULT_PREFIX + json.dumps(CHILDREN[config["kind"]](config)), flush=True)
         return
     quick = args.quick
-    mnist_dir = None if args.mnist_dir is None else str(args.mnist_dir)
+    data_dir = None if args.data_dir is None else str(args.data_dir)
     repeats = args.repeats or (1 if quick else 3)
-    points: dict[str, list] = {"images": [], "tabular": []}
+    points: dict[str, list] = {"sizes": [], "images": [], "tabular": []}
+    # a fit child: every default, or 2 epochs in a smoke test
+    fit = {"kind": "fit", "max_epochs": 2 if quick else "auto"}
     tables = []
-    with timed() as watch:
+    with measured() as watch:
+        if "sizes" in args.parts:
+            tables.append(sizes_part(data_dir, repeats, quick, points, fit))
         if "busy" in args.parts:
-            majority = 800 if mnist_dir else 80
-            tables.append(busy_part(mnist_dir, repeats, majority))
+            majority = 800 if data_dir else 80
+            tables.append(busy_part(data_dir, repeats, majority, fit))
         if "search" in args.parts:
             tables.append(search_part(repeats, epochs=2 if quick else 10))
         if "scaling" in args.parts:
@@ -379,15 +430,14 @@ def main(argv: list[str] | None = None) -> None:
             tabular_rows = [500] if quick else [1000, 10000, 100000]
             tabular_features = [] if quick else [10, 100, 1000]
             tables += scaling_part(
-                mnist_dir, image_rows, tabular_rows, tabular_features, points
+                data_dir, image_rows, tabular_rows, tabular_features, points, fit
             )
     tables[-1].notes.append(
         f"Every measurement in a fresh Python process. Total wall time "
         f"{watch.seconds / 60:.1f} min."
     )
     report(tables, "Speed where users run it", args.output)
-    if args.json is not None:
-        args.json.write_text(json.dumps(points, indent=1) + "\n", encoding="utf-8")
+    write_json(args.json, points)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -79,38 +80,57 @@ def check_header(text: str, script: str) -> None:
     assert warnings.getvalue() == ""
 
 
-def test_bench_images_quick(tmp_path):
+def test_bench_images_quick_runs_every_row_on_the_same_splits(tmp_path):
+    figure, figures = tmp_path / "images.png", tmp_path / "images.json"
     stdout, written = run_script(
-        "bench_images.py", "--datasets", "digits", tmp_path=tmp_path
+        "bench_images.py",
+        "--datasets",
+        "digits",
+        "--json",
+        str(figures),
+        "--figure",
+        str(figure),
+        tmp_path=tmp_path,
     )
     assert written.strip() in stdout
     check_header(written, "bench_images.py")
-    header, rows = table_rows(stdout, "digits: imbalance ratio")
-    assert header == ["resampler", "classifier", "ACSA", "GM", "F1", "time (s)"]
-    names = [(row[0].split(" (")[0], row[1]) for row in rows]
-    expected = [
-        ("none", "CNN (CE)"),
-        ("RandomOverSampler", "CNN (CE)"),
-        ("SMOTE", "CNN (CE)"),
-        ("BorderlineSMOTE", "CNN (CE)"),
-        ("ADASYN", "CNN (CE)"),
-        ("DeepSMOTE", "CNN (CE)"),
-        ("DeepSMOTE", "CNN (CE)"),
-        ("DeepSMOTE", "CNN (CE)"),
-        ("none", "MAMix"),
-        ("DeepSMOTE", "MAMix"),
-    ]
-    assert names == expected
-    penalties = [row[0] for row in rows if row[0].startswith("DeepSMOTE")]
-    assert penalties[:3] == [
-        "DeepSMOTE (penalty=paper)",
-        "DeepSMOTE (penalty=reference)",
-        "DeepSMOTE (penalty=None)",
+    header, rows = table_rows(stdout, "Balanced accuracy (%)")
+    assert header == ["row", "digits", "vs SMOTE", "mean vs SMOTE"]
+    assert [row[0] for row in rows] == [
+        "none",
+        "SMOTE",
+        "DeepSMOTE",
+        "MAMix",
+        "DeepSMOTE + MAMix",
+        "oracle",
     ]
     for row in rows:
-        # ADASYN may refuse tiny, well-separated classes
-        if not row[0].startswith("ADASYN"):
-            assert re.fullmatch(r"\d+\.\d\d ± \d+\.\d\d", row[2]), row
+        assert re.fullmatch(r"\d+\.\d ± \d+\.\d", row[1]), row
+        if row[0] != "SMOTE":  # paired with SMOTE: (seeds ahead / seeds)
+            assert re.fullmatch(r"-?\d+\.\d ± \d+\.\d \([01]/1\)", row[2]), row
+    _, rows = table_rows(stdout, "Cost per training set")
+    assert {row[1] for row in rows} >= {"SMOTE", "DeepSMOTE"}
+    saved = json.loads(figures.read_text(encoding="utf-8"))
+    assert saved["command"].startswith("python benchmarks/bench_images.py --quick")
+    digits = saved["datasets"]["digits"]
+    assert set(digits) == {r[0] for r in table_rows(stdout, "Balanced accuracy")[1]}
+    assert all(len(row["balanced_accuracy"]) == 1 for row in digits.values())
+    assert figure.stat().st_size > 10_000
+
+
+def test_bench_images_resumes_from_its_cache_and_takes_custom_rows(tmp_path):
+    cache = tmp_path / "rows.jsonl"
+    quiet = '{"sampler": "DeepSMOTE", "sampler_params": {"latent_noise": 0.0}}'
+    common = ["--datasets", "digits", "--cache", str(cache), "--rows", "SMOTE"]
+    run_script("bench_images.py", *common, tmp_path=tmp_path)
+    assert len(cache.read_text(encoding="utf-8").splitlines()) == 1
+    stdout, _ = run_script(
+        "bench_images.py", *common, "quiet", "--row", "quiet", quiet, tmp_path=tmp_path
+    )
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["row"] for line in lines] == ["SMOTE", "quiet"]
+    _, rows = table_rows(stdout, "Balanced accuracy (%)")
+    assert [row[0] for row in rows] == ["SMOTE", "quiet"]
 
 
 def test_bench_tabular_quick(tmp_path):
@@ -154,133 +174,17 @@ def test_bench_tabular_quick(tmp_path):
     assert header[-1] == "DeepSMOTE CPU s"
 
 
-def test_bench_cost_quick(tmp_path):
-    stdout, written = run_script("bench_cost.py", tmp_path=tmp_path)
-    check_header(written, "bench_cost.py")
-    header, rows = table_rows(stdout, "Autoencoder training throughput")
-    assert header[:5] == ["autoencoder", "weights", "latent", "device", "images/s"]
-    assert [row[0] for row in rows if row[3] == "cpu"] == [
-        "ConvAutoencoder (default), penalty=None",
-        "ConvAutoencoder (default), penalty=paper",
-        "PaperAutoencoder, penalty=paper",
-    ]
-    assert rows[2][1] == "13.09M"
-    for row in rows:
-        assert float(row[4]) > 0
-    for title in ("fit_resample cost vs rows", "fit_resample cost vs generated"):
-        header, rows = table_rows(stdout, title)
-        assert header[:6] == [
-            "method",
-            "device",
-            "rows",
-            "generated",
-            "epochs",
-            "wall s",
-        ]
-        assert {row[0] for row in rows} == {"SMOTE", "DeepSMOTE"}
-        assert all(not row[5].startswith("error") for row in rows), rows
-    header, rows = table_rows(stdout, "Tabular fit_resample cost")
-    assert [row[0] for row in rows] == [
-        "SMOTE",
-        "DeepSMOTE (mlp), first fit",
-        "DeepSMOTE (mlp), warm",
-    ]
-    assert all(float(row[5]) > 0 for row in rows)
-    _, rows = table_rows(stdout, "fit_resample with the default training budget")
-    assert [row[0] for row in rows] == ["SMOTE", "DeepSMOTE"]
-    assert 1 <= int(rows[1][4]) <= 50  # max_epochs="auto" at 600 rows: 50
-    header, rows = table_rows(stdout, "Quality per second")
-    assert header == [
-        "method",
-        "device",
-        "rows",
-        "generated",
-        "epochs",
-        "fit s",
-        "ACSA %",
-    ]
-    assert [row[0] for row in rows if row[1] == "cpu"] == [
-        "none",
-        "SMOTE",
-        "DeepSMOTE (defaults)",
-    ]
-    assert all(0 <= float(row[6].split()[0]) <= 100 for row in rows), rows
-
-
-def test_bench_levers_quick(tmp_path):
-    stdout, written = run_script("bench_levers.py", tmp_path=tmp_path)
-    check_header(written, "bench_levers.py")
-    header, rows = table_rows(stdout, "DeepSMOTE levers")
-    assert header[:3] == ["resampling", "ACSA %", "vs defaults (paired)"]
-    assert [row[0] for row in rows] == [
-        "none",
-        "SMOTE",
-        "DeepSMOTE defaults",
-        "DeepSMOTE latent_dim=16",
-        "DeepSMOTE partial=0.5",
-        "DeepSMOTE filter=5",
-    ]
-    assert all(0 <= float(row[1].split()[0]) <= 100 for row in rows), rows
-
-
-def test_bench_budget_quick(tmp_path):
-    stdout, written = run_script("bench_budget.py", tmp_path=tmp_path)
-    check_header(written, "bench_budget.py")
-    header, rows = table_rows(stdout, "Held-out reconstruction error")
-    assert header == ["training rows", "4,500", "9,000"]
-    assert len(rows) == 3
-    for row in rows:  # more rows seen, lower held-out error
-        assert float(row[2]) < float(row[1]), row
-
-
-def test_profile_training_quick(tmp_path):
-    stdout, written = run_script("profile_training.py", tmp_path=tmp_path)
-    check_header(written, "profile_training.py")
-    _, rows = table_rows(stdout, "Profile of the default training step")
-    assert any(row[0].startswith("``aten::") for row in rows)
-    _, rows = table_rows(stdout, "Training step variants")
-    assert [row[0] for row in rows] == [
-        "eager",
-        "channels-last",
-        "bfloat16 autocast",
-    ]
-    assert rows[0][3] == "1.00x"
-
-
-def test_bench_summary_quick(tmp_path):
-    figure, figures = tmp_path / "summary.png", tmp_path / "summary.json"
-    stdout, written = run_script(
-        "bench_summary.py",
-        "--parts",
-        "images",
-        "--json",
-        str(figures),
-        "--figure",
-        str(figure),
-        tmp_path=tmp_path,
-    )
-    check_header(written, "bench_summary.py")
-    header, rows = table_rows(stdout, "MNIST, imbalance ratio 100")
-    assert header[:3] == ["resampler + classifier", "ACSA (%)", "vs SMOTE"]
-    assert [row[0] for row in rows] == [
-        "none + CNN (CE)",
-        "SMOTE + CNN (CE)",
-        "DeepSMOTE + CNN (CE)",
-        "none + MAMix",
-        "DeepSMOTE + MAMix",
-    ]
-    assert figure.stat().st_size > 10_000
-    assert "DeepSMOTE + MAMix" in figures.read_text(encoding="utf-8")
-
-
 def test_bench_speed_quick(tmp_path):
     figures = tmp_path / "speed.json"
     stdout, written = run_script(
         "bench_speed.py", "--json", str(figures), tmp_path=tmp_path
     )
     check_header(written, "bench_speed.py")
+    _, rows = table_rows(stdout, "Image sizes")
+    assert [row[0] for row in rows] == ["digits IR-100"]
     header, rows = table_rows(stdout, "A busy machine")
     assert header[-1] == "busy / idle" and len(rows) == 2
     header, rows = table_rows(stdout, "Parallel grid search")
     assert [row[0] for row in rows] == ["1", "2"]
-    assert '"images"' in figures.read_text(encoding="utf-8")
+    saved = json.loads(figures.read_text(encoding="utf-8"))
+    assert {"command", "sizes", "images", "tabular"} <= set(saved)
