@@ -11,6 +11,7 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 
 from imblearn_deepsmote import (
+    Autoencoder,
     DeepSMOTE,
     plot_synthetic_reports,
     resampled_report,
@@ -248,7 +249,9 @@ def test_a_callable_chooses_the_space_where_rows_are_compared():
 
 def test_a_fitted_deepsmote_measures_in_its_latent_space():
     X, y = _blobs(n_per_class=(40, 12), n_features=4)
-    sampler = DeepSMOTE(max_epochs=2, random_state=0, device="cpu")
+    sampler = DeepSMOTE(
+        autoencoder=Autoencoder(max_epochs=2, device="cpu"), random_state=0
+    )
     X_res, y_res = sampler.fit_resample(X, y)
     X_syn, y_syn = X_res[len(X) :], y_res[len(X) :]
     latent, latent_syn = sampler.encode(X), sampler.encode(X_syn)

@@ -97,26 +97,28 @@ def test_machine_path_pattern():
 
 def test_benchmark_command_line_hides_machine_paths():
     common = _load(REPO / "benchmarks" / "_common.py", "_bench_common_for_docs")
-    script = str(REPO / "benchmarks" / "bench_levers.py")
+    script = str(REPO / "benchmarks" / "bench_images.py")
     line = common.command_line(
         [
             script,
-            "--mnist-dir",
+            "--data-dir",
             "/work/shared/data",
             "--cache=/tmp/scratch/cache.jsonl",
             "--seeds",
             "0",
             "1",
             "--output",
-            "docs/benchmarks/levers.rst",
+            "docs/benchmarks/images.rst",
+            "--json",
+            "/tmp/x/images.json",
         ]
     )
     assert line == (
-        "python benchmarks/bench_levers.py --mnist-dir DIR --cache=FILE "
-        "--seeds 0 1 --output docs/benchmarks/levers.rst"
+        "python benchmarks/bench_images.py --data-dir DIR --cache=FILE "
+        "--seeds 0 1 --output docs/benchmarks/images.rst --json FILE.json"
     )
     line = common.command_line([script, "--quick", "--output", "/tmp/x/out.rst"])
-    assert line == "python benchmarks/bench_levers.py --quick --output FILE.rst"
+    assert line == "python benchmarks/bench_images.py --quick --output FILE.rst"
     assert not MACHINE_PATH.search(common.command_line([script, "/home/me/file"]))
 
 

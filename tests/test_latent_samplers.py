@@ -197,8 +197,11 @@ def test_a_latent_sampler_that_makes_nothing_returns_the_originals_with_a_warnin
     data,
 ):
     X, y = data
-    with pytest.warns(UserWarning, match="_MakesNothing made 0 of the 54 samples"):
+    with pytest.warns(UserWarning, match="_MakesNothing made 0 of the") as caught:
         X_res, y_res = tiny(latent_sampler=_MakesNothing()).fit_resample(X, y)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2  # one per minority class
+    assert "0 of the 54 samples asked for class 1" in messages[0]
     assert np.array_equal(X_res, X) and np.array_equal(y_res, y)
 
 
