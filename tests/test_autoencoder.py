@@ -21,6 +21,7 @@ def tiny(**params):
     return Autoencoder(**{**defaults, **params})
 
 
+@pytest.mark.slow
 def test_transform_encodes_and_inverse_transform_decodes_in_the_input_scale(tabular):
     X, _ = tabular
     autoencoder = tiny(max_epochs=30).fit(X)

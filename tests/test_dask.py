@@ -14,6 +14,8 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from imblearn_deepsmote import Autoencoder, DeepSMOTE
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "dask_grid_search.py"

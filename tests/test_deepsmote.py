@@ -259,6 +259,7 @@ def test_class_with_a_single_sample_is_a_clear_error_naming_it(tabular):
         tiny().fit_resample(X, y)
 
 
+@pytest.mark.slow
 def test_synthetic_digits_are_recognised_as_the_class_they_were_made_for():
     """Fidelity with teeth: a classifier trained on held-out real digits agrees."""
     X, y = load_digits(return_X_y=True)

@@ -60,6 +60,7 @@ def test_pipeline_resamples_for_the_classifier_and_not_at_predict_time(build):
     assert pipe.predict(X[:7]).shape == (7,)
 
 
+@pytest.mark.slow
 def test_one_grid_swaps_smote_deepsmote_and_passthrough_and_ranks_them():
     X, y = imbalanced_digits()
     pipe = Pipeline([("sampler", "passthrough"), ("clf", classifier())])
@@ -87,6 +88,7 @@ def test_one_grid_swaps_smote_deepsmote_and_passthrough_and_ranks_them():
     assert search.predict(X[:5]).shape == (5,)
 
 
+@pytest.mark.slow
 def test_cross_validate_in_two_processes_matches_one_process():
     X, y = imbalanced_digits()
     pipe = make_pipeline(tiny(k_neighbors=3), classifier())

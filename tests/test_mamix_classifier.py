@@ -417,6 +417,7 @@ def test_pipeline_without_class_counts_sees_balanced_counts(imbalanced_digits):
 # --------------------------------------------------------------------------- #
 # learning                                                                    #
 # --------------------------------------------------------------------------- #
+@pytest.mark.slow
 def test_learns_imbalanced_digits_to_high_balanced_accuracy(imbalanced_digits):
     X, y, X_test, y_test = imbalanced_digits
     counts = np.bincount(y)
