@@ -146,13 +146,18 @@ for seed in (0, 1, 2):
         if seed == 0:
             first_split[name] = model
 
+
 # %%
 # The counts each classifier used for its margins, on the first split: after
 # full SMOTE they are all equal, which is the pitfall.
-print("training counts:", np.bincount(split(0)[1]).tolist())
+def counts_text(counts):
+    return " ".join(f"{int(n):>3}" for n in counts)
+
+
+print(f"{'training counts':<30}{counts_text(np.bincount(split(0)[1]))}")
 for name, model in first_split.items():
     classifier = model[-1] if hasattr(model, "steps") else model
-    print(f"{name:<30}{classifier.class_counts_.astype(int).tolist()}")
+    print(f"{name:<30}{counts_text(classifier.class_counts_)}")
 
 # %%
 # ``MAMixClassifier`` is a :class:`skorch.NeuralNetClassifier`: its
@@ -166,15 +171,16 @@ for epoch, loss, drw in first_split["MAMix"].history[
 # %%
 # Balanced accuracy, mean ± standard deviation over the three splits, and the
 # difference to MAMix alone, paired by split.
-print(f"{'':<30}{'balanced acc. (%)':<17}vs MAMix (points, splits ahead)")
+print(f"{'':<30}{'balanced acc. (%)':<18}vs MAMix (points)")
 for name, values in scores.items():
     values = np.array(values)
-    line = f"{name:<30}{values.mean():4.1f} ± {values.std(ddof=1):<9.1f}"
+    line = f"{name:<30}{values.mean():4.1f} ± {values.std(ddof=1):<10.1f}"
     if name != "MAMix":
         diff = values - np.array(scores["MAMix"])
         ahead = int(np.sum(diff > 0))
         line += f"{diff.mean():+.1f} ± {diff.std(ddof=1):.1f} ({ahead}/3)"
     print(line)
+print("(k/3: the splits on which it beat MAMix alone)")
 
 # %%
 # With a few hundred training images and three splits, read every difference

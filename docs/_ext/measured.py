@@ -8,7 +8,8 @@
        |tabular-kNN-DeepSMOTE-vs-SMOTE| points.
 
 Each argument is a file under ``docs/`` (a path with a ``/``) or the name of
-a figure of ``docs/_numbers.py``. When all of them exist the content is
+a figure of ``docs/_numbers.py``; the option ``:missing:`` says what makes
+the results, in the note shown without them. When all of them exist the content is
 parsed as if it stood there; otherwise the page shows a note naming what is
 missing instead, and the build lists the passages that wait for results. The
 benchmark scripts' tables and figures are included this way
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class Measured(Directive):
     required_arguments = 1
     optional_arguments = 20
     has_content = True
+    #: ``:missing:`` replaces the note's pointer to the commands
+    option_spec = {"missing": directives.unchanged}
 
     def run(self):
         env = self.state.document.settings.env
@@ -58,7 +61,7 @@ class Measured(Directive):
                 noun = "figure" if len(figures_missing) == 1 else "figures"
                 verb = "is" if len(figures_missing) == 1 else "are"
                 what.append(f"the {noun} {_join(figures_missing)} {verb}")
-            where = (
+            where = self.options.get("missing") or (
                 "the command above makes it"
                 if env.docname == "benchmarks"
                 else "the :ref:`benchmarks` page gives the commands"
