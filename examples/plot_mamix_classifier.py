@@ -174,7 +174,7 @@ for epoch, loss, drw in first_split["MAMix"].history[
 print(f"{'':<30}{'balanced acc. (%)':<18}vs MAMix (points)")
 for name, values in scores.items():
     values = np.array(values)
-    line = f"{name:<30}{values.mean():4.1f} ± {values.std(ddof=1):<10.1f}"
+    line = f"{name:<30}{values.mean():4.1f} ± {values.std(ddof=1):<11.1f}"
     if name != "MAMix":
         diff = values - np.array(scores["MAMix"])
         ahead = int(np.sum(diff > 0))
