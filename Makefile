@@ -6,7 +6,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 PY := $(VENV)/bin/python
 
-.PHONY: demo test docs docs-full clean
+.PHONY: demo test docs clean
 
 $(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,15 +30,10 @@ test: $(VENV)/.tests
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-# `make docs` (and CI) runs the gallery's examples in quick mode: fewer epochs
-# than their code shows, a few minutes on a CPU. `make docs-full` runs them as
-# written (much longer): build the published documentation with it.
+# `make docs` (and CI) runs every gallery example as written, a few minutes on
+# a CPU: what the pages show is what the code computes.
 docs: $(VENV)/.docs
 	$(MAKE) -C docs html SPHINXBUILD="$(abspath $(VENV))/bin/sphinx-build"
-
-docs-full: $(VENV)/.docs
-	IMBLEARN_DEEPSMOTE_QUICK=0 $(MAKE) -C docs html \
-		SPHINXBUILD="$(abspath $(VENV))/bin/sphinx-build"
 
 clean:
 	rm -rf $(VENV) docs/_build docs/auto_examples docs/generated

@@ -9,7 +9,6 @@ build treats every warning as an error (``SPHINXOPTS=-W --keep-going`` in
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,30 +16,14 @@ from docutils import nodes
 
 DOCS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS_DIR.parent))  # the package, when not installed
-sys.path.insert(0, str(DOCS_DIR / "_ext"))  # gallery_order
+sys.path.insert(0, str(DOCS_DIR / "_ext"))  # gallery_order, measured
+sys.path.insert(0, str(DOCS_DIR))  # _numbers
 
-# The example gallery runs every ``examples/plot_*.py`` during the build. In
-# quick mode (``make docs``, CI) each example's hidden quick-mode block cuts
-# its epochs, so the build takes a few minutes on a CPU, and every example page
-# says so. ``make docs-full`` (``IMBLEARN_DEEPSMOTE_QUICK=0``) runs the
-# examples as their code reads: that build is the one to publish.
-os.environ.setdefault("IMBLEARN_DEEPSMOTE_QUICK", "1")
+# The example gallery runs every ``examples/plot_*.py`` during the build, as
+# written: what the pages show is what the code computes.
 os.environ.setdefault("MPLBACKEND", "Agg")
-QUICK = os.environ["IMBLEARN_DEEPSMOTE_QUICK"] == "1"
 
-# sphinx-gallery reruns an example only when its source changes, so a switch
-# between quick and full mode would keep the other mode's outputs: the gallery
-# folder records its mode and is cleared when the mode changes.
-_GALLERY_DIR = DOCS_DIR / "auto_examples"
-_GALLERY_MODE = _GALLERY_DIR / ".gallery-mode"
-_mode = "quick" if QUICK else "full"
-if _GALLERY_DIR.exists() and (
-    not _GALLERY_MODE.exists() or _GALLERY_MODE.read_text().strip() != _mode
-):
-    shutil.rmtree(_GALLERY_DIR)
-_GALLERY_DIR.mkdir(exist_ok=True)
-_GALLERY_MODE.write_text(_mode + "\n")
-
+import _numbers  # noqa: E402
 import torch  # noqa: E402
 
 import imblearn_deepsmote  # noqa: E402
@@ -70,6 +53,7 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "matplotlib.sphinxext.plot_directive",
+    "measured",
 ]
 
 templates_path = ["_templates"]
@@ -79,6 +63,16 @@ exclude_patterns = ["_build", "benchmarks/*.rst"]
 root_doc = "index"
 default_role = "literal"  # `x` renders as code, as ``x`` does
 pygments_style = "sphinx"
+
+# -- Benchmark figures ---------------------------------------------------------
+# Every figure the prose quotes is a substitution computed from the JSON files
+# of the benchmark scripts (docs/_numbers.py names them): write
+# ``|images-mnist-DeepSMOTE-vs-SMOTE|``, never the number. A JSON file that is
+# absent defines no names, so a page that quotes one fails the build; a passage
+# inside ``.. measured::`` (docs/_ext/measured.py) shows a note instead.
+FIGURES = _numbers.figures()
+rst_prolog = _numbers.rst_prolog(FIGURES)
+measured_figures = FIGURES
 
 # -- autodoc, autosummary, numpydoc ------------------------------------------
 
@@ -208,24 +202,6 @@ def _drop_empty_sidebar(app, pagename, templatename, context, doctree):
         context["sidebars"] = []
 
 
-_QUICK_NOTE = """\
-.. admonition:: Quick build
-   :class: warning
-
-   This page was built in quick mode (``IMBLEARN_DEEPSMOTE_QUICK=1``, as in
-   CI): the example trained for fewer epochs than its code says, so its
-   numbers and images are not representative. ``make docs-full`` builds the
-   examples as written.
-
-"""
-
-
-def _note_quick_mode(app, docname, source):
-    """Say on every example page of a quick build that it is one."""
-    if QUICK and docname.startswith("auto_examples/plot_"):
-        source[0] = _QUICK_NOTE + source[0]
-
-
 def _keep_mean_std_together(app, doctree):
     """Keep "0.879 ± 0.011" on one line in tables.
 
@@ -240,8 +216,33 @@ def _keep_mean_std_together(app, doctree):
                 )
 
 
+def _viewcode_alias_ids(app, doctree, docname):
+    """Give documented objects the anchor that viewcode's "[docs]" links use.
+
+    viewcode keeps one public module name per source module, the first it
+    meets: ``deepsmote/_autoencoder.py`` holds :class:`Autoencoder` (documented
+    as ``imblearn_deepsmote.Autoencoder``) and ``auto_epochs`` (documented as
+    ``imblearn_deepsmote.deepsmote.auto_epochs``), and the link back from the
+    source of one of them would name the other's module. Each signature
+    whose module differs from the one viewcode kept also gets that anchor.
+    """
+    from sphinx import addnodes
+    from sphinx.ext.viewcode import _get_full_modname
+
+    modules = getattr(app.env, "_viewcode_modules", {})
+    for signature in doctree.findall(addnodes.desc_signature):
+        module, fullname = signature.get("module"), signature.get("fullname")
+        if not module or not fullname:
+            continue
+        entry = modules.get(_get_full_modname(module, fullname) or module)
+        if entry and entry[3] != module:
+            alias = f"{entry[3]}.{fullname}"
+            if alias not in signature["ids"]:
+                signature["ids"].append(alias)
+
+
 def setup(app):
+    app.connect("doctree-resolved", _viewcode_alias_ids)
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("doctree-read", _keep_mean_std_together)
     app.connect("html-page-context", _drop_empty_sidebar)
-    app.connect("source-read", _note_quick_mode)

@@ -20,18 +20,7 @@ import numpy as np
 from imblearn.datasets import make_imbalance
 from sklearn.datasets import load_digits
 
-from imblearn_deepsmote import Autoencoder, DeepSMOTE
-
-MAX_EPOCHS = 50
-# sphinx_gallery_start_ignore
-# Quick mode: the test suite and the CI documentation build set
-# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
-import os  # noqa: E402
-
-QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-if QUICK:
-    MAX_EPOCHS = 10
-# sphinx_gallery_end_ignore
+from imblearn_deepsmote import DeepSMOTE
 
 # %%
 # An imbalanced image dataset
@@ -53,11 +42,9 @@ print("class counts:", sorted(Counter(y.tolist()).items()))
 # then trains a small convolutional autoencoder (tabular rows, without
 # ``image_shape``, get an MLP autoencoder). By default every minority class is
 # over-sampled up to the size of the majority class, as with
-# :class:`~imblearn.over_sampling.SMOTE`. ``device="auto"`` (the default) uses
-# a GPU when there is one.
-sampler = DeepSMOTE(
-    autoencoder=Autoencoder(max_epochs=MAX_EPOCHS), image_shape=(8, 8), random_state=0
-)
+# :class:`~imblearn.over_sampling.SMOTE`. Every other setting is the default:
+# the autoencoder trains for at most 20 epochs, on a GPU when there is one.
+sampler = DeepSMOTE(image_shape=(8, 8), random_state=0)
 X_res, y_res = sampler.fit_resample(X, y)
 print("after DeepSMOTE:", sorted(Counter(y_res.tolist()).items()))
 autoencoder = sampler.autoencoder_  # the fitted Autoencoder estimator
@@ -73,9 +60,7 @@ print("synthetic rows:", X_new.shape)
 # %%
 # A few real and synthetic images of the rarest digit
 # ---------------------------------------------------
-# The top row shows real images of digit 9, the bottom row new ones. (In quick
-# mode the autoencoder trains for 10 epochs only, so the new images are
-# blurrier.)
+# The top row shows real images of digit 9, the bottom row new ones.
 fig, axes = plt.subplots(2, 6, figsize=(6, 2.4))
 for ax, image in zip(axes[0], X[y == 9], strict=False):
     ax.imshow(image.reshape(8, 8), cmap="gray_r")

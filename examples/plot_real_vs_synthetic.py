@@ -21,17 +21,6 @@ from sklearn.datasets import load_digits
 
 from imblearn_deepsmote import Autoencoder, DeepSMOTE, plot_real_vs_synthetic
 
-MAX_EPOCHS = 100
-# sphinx_gallery_start_ignore
-# Quick mode: the test suite and the CI documentation build set
-# IMBLEARN_DEEPSMOTE_QUICK=1 to train for fewer epochs (docs/conf.py).
-import os  # noqa: E402
-
-QUICK = os.environ.get("IMBLEARN_DEEPSMOTE_QUICK") == "1"
-if QUICK:
-    MAX_EPOCHS = 20
-# sphinx_gallery_end_ignore
-
 # %%
 # Data
 # ----
@@ -50,19 +39,12 @@ X, y = make_imbalance(
 # --------------
 # DeepSMOTE with its defaults, DeepSMOTE as the paper describes it (no latent
 # noise, direct decoding, the paper's ``penalty="paper"``) and SMOTE in pixel
-# space. DeepSMOTE trains for a fixed number of epochs here
-# (``n_iter_no_change=None`` disables early stopping). The synthetic rows
-# follow the originals: ``X_res[len(X):]``.
+# space. Both autoencoders train with the default budget (at most 20 epochs).
+# The synthetic rows follow the originals: ``X_res[len(X):]``.
 samplers = {
-    "DeepSMOTE (defaults)": DeepSMOTE(
-        autoencoder=Autoencoder(max_epochs=MAX_EPOCHS, n_iter_no_change=None),
-        image_shape=(8, 8),
-        random_state=0,
-    ),
+    "DeepSMOTE (defaults)": DeepSMOTE(image_shape=(8, 8), random_state=0),
     "DeepSMOTE as published": DeepSMOTE(
-        autoencoder=Autoencoder(
-            penalty="paper", max_epochs=MAX_EPOCHS, n_iter_no_change=None
-        ),
+        autoencoder=Autoencoder(penalty="paper"),
         image_shape=(8, 8),
         latent_noise=0.0,
         decoding="direct",
@@ -83,9 +65,9 @@ for name, sampler in samplers.items():
 # (``latent_noise="auto"`` for images): the decoder turns that into the kind
 # of variation the well-populated classes show (stroke width, slant, gaps).
 # Residual decoding adds back the detail of the two real images that the
-# autoencoder does not reconstruct. The images vary more than the few real
-# ones do, and some are odd; on MNIST this is what lifts the downstream classifier above
-# pixel SMOTE (see the :ref:`User Guide <quality_levers>`).
+# autoencoder does not reconstruct. Expect images that vary more than the few
+# real ones do, some of them odd; what this does for a downstream classifier
+# is measured in the :ref:`evidence <evidence_defaults>`.
 name = "DeepSMOTE (defaults)"
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic[name], image_shape=(8, 8))
 fig.suptitle(name)
@@ -96,8 +78,8 @@ plt.show()
 # ----------------------
 # The paper's penalty trains the decoder to turn the code of one image into
 # *another* image of the same class. The best it can do is to draw something
-# close to the class average, so the images it generates are smooth and alike
-# (see the :ref:`User Guide <penalty>`).
+# close to the class average, so expect smooth images that look alike (see the
+# :ref:`User Guide <penalty>`); the spread measured below says how alike.
 name = "DeepSMOTE as published"
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic[name], image_shape=(8, 8))
 fig.suptitle(name)
@@ -106,8 +88,8 @@ plt.show()
 # %%
 # SMOTE in pixel space
 # --------------------
-# Each image is a pixel-wise blend of two real images of the class; at 8 x 8
-# pixels the blends still look like digits, sometimes with doubled strokes.
+# Each image is a pixel-wise blend of two real images of the class: at 8 x 8
+# pixels blends mostly still look like digits; look for doubled strokes.
 fig, axes = plot_real_vs_synthetic(X, y, *synthetic["SMOTE"], image_shape=(8, 8))
 fig.suptitle("SMOTE")
 plt.show()
@@ -117,8 +99,7 @@ plt.show()
 # ------------------------------
 # The standard deviation of each pixel within a class, averaged over pixels
 # and over the minority classes: lower means more alike. Which sampler helps a
-# classifier most is a separate question; see the :ref:`benchmarks
-# <benchmarks>`.
+# classifier most is a separate question; see the :ref:`evidence <evidence>`.
 minority = [3, 4, 5, 6]
 
 

@@ -1,5 +1,9 @@
 """Schematic of DeepSMOTE for the user guide (drawn by the plot directive).
 
+It shows the defaults: SMOTE's interpolation in the latent space, Gaussian
+noise on the new code (``latent_noise``) and residual decoding (the decoded
+code plus the interpolated reconstruction residuals of its two sources).
+
 The figure is 9 inches wide and shown at the width of the text (about 800
 pixels), so its labels need 11 to 14 points to read like the text around it.
 """
@@ -10,7 +14,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 from sklearn.datasets import load_digits
 
 images, labels = load_digits(return_X_y=True)
-W, H = 9, 5.05  # inches, and the canvas's data units
+W, H = 9, 5.6  # inches, and the canvas's data units
 fig = plt.figure(figsize=(W, H))
 canvas = fig.add_axes((0, 0, 1, 1))
 canvas.set_xlim(0, W)
@@ -62,49 +66,53 @@ def thumbnails(x, y, digits, size=0.36):
 
 
 # --- 1. training -----------------------------------------------------------
+T = 2.55  # the training panel sits this much higher than the generation panel
 canvas.text(
-    0.1, 4.83, "1. Train the autoencoder on all classes", weight="bold", fontsize=TITLE
+    0.1,
+    T + 2.83,
+    "1. Train the autoencoder on all classes",
+    weight="bold",
+    fontsize=TITLE,
 )
-thumbnails(0.25, 4.05, [0, 11, 25])
-canvas.text(0.43, 2.93, "batch x", ha="center", fontsize=TEXT)
-arrow(0.7, 3.75, 1.1, 3.75)
-trapezoid(1.15, 3.3, 1.0, 0.9, "encoder", narrowing=True)
-arrow(2.2, 3.75, 2.6, 3.75)
-box(2.65, 3.55, 0.45, 0.4, "z")
-arrow(3.15, 3.75, 3.55, 3.75)
-trapezoid(3.6, 3.3, 1.0, 0.9, "decoder", narrowing=False)
-arrow(4.65, 3.75, 5.05, 3.75)
-box(5.1, 3.55, 0.45, 0.4, "x̂")
+thumbnails(0.25, T + 2.05, [0, 11, 25])
+canvas.text(0.43, T + 0.93, "batch x", ha="center", fontsize=TEXT)
+arrow(0.7, T + 1.75, 1.1, T + 1.75)
+trapezoid(1.15, T + 1.3, 1.0, 0.9, "encoder", narrowing=True)
+arrow(2.2, T + 1.75, 2.6, T + 1.75)
+box(2.65, T + 1.55, 0.45, 0.4, "z")
+arrow(3.15, T + 1.75, 3.55, T + 1.75)
+trapezoid(3.6, T + 1.3, 1.0, 0.9, "decoder", narrowing=False)
+arrow(4.65, T + 1.75, 5.05, T + 1.75)
+box(5.1, T + 1.55, 0.45, 0.4, "x̂")
 box(
     5.9,
-    3.0,
+    T + 1.0,
     3.0,
     1.5,
-    "loss = MSE(x̂, x)\n[+ penalty_weight × penalty]\n\n"
-    "optional penalty: a batch of ONE\n"
-    "class, codes shifted by one\nposition before decoding",
+    "loss = MSE(x̂, x)\n\nat most 20 epochs by default;\noptional: the paper's penalty",
     color="#f5f5f5",
     fontsize=SMALL,
 )
-arrow(5.6, 3.75, 5.85, 3.75)
+arrow(5.6, T + 1.75, 5.85, T + 1.75)
 
 # --- 2. generation ---------------------------------------------------------
 canvas.text(
     0.1,
-    2.32,
+    2.82,
     "2. Generate, one minority class at a time",
     weight="bold",
     fontsize=TITLE,
 )
+G = 0.5  # the generation row sits this much above the residual path
 nines = np.flatnonzero(labels == 9)[:3]
-thumbnails(0.25, 1.35, nines)
-canvas.text(0.43, 0.23, "class c", ha="center", fontsize=TEXT)
-arrow(0.7, 1.05, 1.1, 1.05)
-trapezoid(1.15, 0.6, 1.0, 0.9, "encoder", narrowing=True)
-arrow(2.2, 1.05, 2.55, 1.05)
+thumbnails(0.25, G + 1.35, nines)
+canvas.text(0.43, G + 0.23, "class c", ha="center", fontsize=TEXT)
+arrow(0.7, G + 1.05, 1.1, G + 1.05)
+trapezoid(1.15, G + 0.6, 1.0, 0.9, "encoder", narrowing=True)
+arrow(2.2, G + 1.05, 2.55, G + 1.05)
 
-# the latent space, with one SMOTE step
-latent = fig.add_axes((2.6 / W, 0.12 / H, 2.3 / W, 1.85 / H))
+# the latent space: SMOTE's interpolation, then noise
+latent = fig.add_axes((2.6 / W, (G + 0.12) / H, 2.3 / W, 1.85 / H))
 rng = np.random.default_rng(3)
 majority = rng.normal((0.3, 0.65), 0.13, size=(40, 2))
 minority = np.array(
@@ -113,21 +121,29 @@ minority = np.array(
 latent.scatter(*majority.T, s=10, color=BLUE, alpha=0.35, label="other classes")
 latent.scatter(*minority.T, s=18, color=ORANGE, label="class c")
 base, neighbour = minority[0], minority[1]  # a point and one of its neighbours
-new = base + 0.6 * (neighbour - base)
+between = base + 0.6 * (neighbour - base)
+new = between + np.array([-0.07, 0.11])  # moved by the latent noise
 latent.plot(*np.c_[base, neighbour], color=ORANGE, lw=1, ls="--")
-latent.scatter(*new, marker="*", s=110, color="#c44e52", zorder=3, label="new code")
+latent.add_patch(plt.Circle(between, 0.13, fill=False, ls=":", lw=0.9, color="#c44e52"))
 latent.annotate(
-    "z̃ = z + u (z_nn − z)",
+    "",
     new,
-    (0.04, 0.06),
-    fontsize=SMALL,
-    arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6},
+    between,
+    arrowprops={"arrowstyle": "-|>", "color": "#c44e52", "lw": 0.9},
+)
+latent.scatter(*new, marker="*", s=110, color="#c44e52", zorder=3, label="new code")
+latent.text(
+    0.03,
+    0.05,
+    "z̃ = z + g (z_nn − z) + noise",
+    fontsize=SMALL - 1,
+    transform=latent.transAxes,
 )
 latent.set_xticks([])
 latent.set_yticks([])
 latent.set_xlim(0, 1)
 latent.set_ylim(0, 1)
-latent.set_title("latent space: SMOTE", fontsize=TEXT, pad=3)
+latent.set_title("latent space: SMOTE + noise", fontsize=TEXT, pad=3)
 latent.legend(
     fontsize=SMALL - 1.5,
     loc="upper right",
@@ -137,14 +153,30 @@ latent.legend(
     borderaxespad=0.2,
 )
 
-arrow(4.95, 1.05, 5.35, 1.05)
-trapezoid(5.4, 0.6, 1.0, 0.9, "decoder", narrowing=False)
-arrow(6.45, 1.05, 6.85, 1.05)
+arrow(4.95, G + 1.05, 5.35, G + 1.05)
+trapezoid(5.4, G + 0.6, 1.0, 0.9, "decoder", narrowing=False)
+arrow(6.45, G + 1.05, 6.7, G + 1.05)
+# the sum: decoded code plus interpolated residuals
+canvas.add_patch(plt.Circle((6.85, G + 1.05), 0.13, fc="white", ec=GREY, lw=0.8))
+canvas.text(6.85, G + 1.05, "+", ha="center", va="center", fontsize=TITLE)
+arrow(7.0, G + 1.05, 7.2, G + 1.05)
 box(
-    6.9,
-    0.45,
-    2.0,
+    7.25,
+    G + 0.45,
+    1.65,
     1.2,
-    "new rows of class c,\nappended after\nthe original X",
+    "new rows of\nclass c, after\nthe original X",
     color="#f5f5f5",
+)
+# the residual path, below the row: from the real rows to the sum
+canvas.plot([0.43, 0.43, 6.85], [G + 0.1, 0.22, 0.22], color=GREY, lw=0.9)
+arrow(6.85, 0.22, 6.85, G + 0.9)
+canvas.text(
+    3.6,
+    0.3,
+    "residuals x − D(E(x)) of the two source rows, mixed with the same g",
+    ha="center",
+    va="bottom",
+    fontsize=SMALL,
+    color=GREY,
 )
