@@ -21,9 +21,10 @@ sys.path.insert(0, str(DOCS_DIR / "_ext"))  # gallery_order
 
 # The example gallery runs every ``examples/plot_*.py`` during the build. In
 # quick mode (``make docs``, CI) each example's hidden quick-mode block cuts
-# its epochs, so the build takes a few minutes on a CPU, and every example page
-# says so. ``make docs-full`` (``IMBLEARN_DEEPSMOTE_QUICK=0``) runs the
-# examples as their code reads: that build is the one to publish.
+# its epochs, so the build takes a few minutes on a CPU, and every example
+# page with such a block says so. ``make docs-full``
+# (``IMBLEARN_DEEPSMOTE_QUICK=0``) runs the examples as their code reads: that
+# build is the one to publish.
 os.environ.setdefault("IMBLEARN_DEEPSMOTE_QUICK", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 QUICK = os.environ["IMBLEARN_DEEPSMOTE_QUICK"] == "1"
@@ -221,9 +222,17 @@ _QUICK_NOTE = """\
 
 
 def _note_quick_mode(app, docname, source):
-    """Say on every example page of a quick build that it is one."""
+    """Say on the example pages of a quick build that cut their epochs so.
+
+    Only examples that read ``IMBLEARN_DEEPSMOTE_QUICK`` run differently in
+    quick mode; the others (``plot_judging_samples.py``) run as written.
+    """
     if QUICK and docname.startswith("auto_examples/plot_"):
-        source[0] = _QUICK_NOTE + source[0]
+        script = DOCS_DIR.parent / "examples" / (docname.split("/")[-1] + ".py")
+        if not script.exists() or "IMBLEARN_DEEPSMOTE_QUICK" in script.read_text(
+            encoding="utf-8"
+        ):
+            source[0] = _QUICK_NOTE + source[0]
 
 
 def _keep_mean_std_together(app, doctree):

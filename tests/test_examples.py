@@ -3,9 +3,11 @@
 The examples are what the documentation shows; this keeps them working. Each
 script runs in this process with ``runpy`` (so the suite's warning filters
 apply), with ``IMBLEARN_DEEPSMOTE_QUICK=1`` (few epochs) and matplotlib's
-non-interactive Agg backend. torch computes on one thread meanwhile: the
-examples' networks are tiny, and on a busy machine (CI runners, parallel test
-jobs) several intra-op threads make them many times slower, not faster.
+non-interactive Agg backend; ``plot_judging_samples.py`` has no quick mode
+and runs as written, in about a minute. torch computes on one thread
+meanwhile: the examples' networks are tiny, and on a busy machine (CI
+runners, parallel test jobs) several intra-op threads make them many times
+slower, not faster.
 """
 
 from __future__ import annotations
