@@ -10,6 +10,7 @@ ORDER = (
     "plot_reuse_autoencoder.py",
     "plot_tabular_to_image.py",
     "plot_real_vs_synthetic.py",
+    "plot_judging_samples.py",
     "plot_training_history.py",
     "plot_mamix_classifier.py",
 )

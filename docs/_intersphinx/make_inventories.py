@@ -167,6 +167,7 @@ OBJECTS: dict[str, list[tuple[str, str, str]]] = {
             "modules/generated/",
             "py:function",
             "sklearn.datasets.load_breast_cancer sklearn.datasets.load_digits "
+            "sklearn.datasets.load_sample_images "
             "sklearn.metrics.balanced_accuracy_score sklearn.metrics.f1_score "
             "sklearn.metrics.recall_score "
             "sklearn.model_selection.cross_val_score "
