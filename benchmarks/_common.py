@@ -258,7 +258,8 @@ def run_tasks(
     """
 
     def key(entry: dict) -> str:
-        return json.dumps({k: entry[k] for k in sorted(tasks[0])}, sort_keys=True)
+        # a key left out (None) is the same as one a task does not have
+        return json.dumps({k: entry.get(k) for k in sorted(tasks[0])}, sort_keys=True)
 
     done: dict[str, dict] = {}
     if cache is not None and cache.exists():

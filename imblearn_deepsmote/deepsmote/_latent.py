@@ -242,12 +242,20 @@ class LatentGenerator:
         noise: float,
         decoding: str,
         residual_classes=(),
+        noise_shape: str = "diagonal",
     ) -> None:
         self.autoencoder = autoencoder
         self.y, self.codes = y, codes
         self.latent_sampler, self.k_neighbors = latent_sampler, k_neighbors
         self.noise, self.decoding = noise, decoding
         self.spread = within_class_std(codes, y)
+        self.noise_shape = noise_shape
+        self.deviations = codes.copy()
+        for label in np.unique(y):
+            self.deviations[y == label] -= codes[y == label].mean(axis=0)
+        self.chol = np.linalg.cholesky(
+            np.cov(self.deviations, rowvar=False) + 1e-6 * np.eye(codes.shape[1])
+        ).astype(np.float32)
         self.data_range = (X.min(axis=0), X.max(axis=0))
         self.residuals = {}
         if decoding == "residual":
@@ -270,9 +278,15 @@ class LatentGenerator:
                     self.latent_sampler, self.codes, self.y, label, n_new, random_state
                 )
             )
-        if self.noise > 0:
+        if self.noise > 0 and self.noise_shape == "diagonal":
             noise = random_state.standard_normal(new.codes.shape).astype(np.float32)
             new.codes += self.noise * self.spread * noise
+        elif self.noise > 0 and self.noise_shape == "covariance":
+            noise = random_state.standard_normal(new.codes.shape).astype(np.float32)
+            new.codes += self.noise * noise @ self.chol.T
+        elif self.noise > 0 and self.noise_shape == "deviations":
+            picks = random_state.randint(len(self.deviations), size=len(new))
+            new.codes += self.noise * self.deviations[picks]
         if new.anchors is None and label in self.residuals and len(new):
             nearest = NearestNeighbors(n_neighbors=1).fit(members)
             new.anchors = nearest.kneighbors(new.codes, return_distance=False)[:, 0]
