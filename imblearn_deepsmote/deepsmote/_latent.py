@@ -278,20 +278,63 @@ class LatentGenerator:
                     self.latent_sampler, self.codes, self.y, label, n_new, random_state
                 )
             )
-        if self.noise > 0 and self.noise_shape == "diagonal":
-            noise = random_state.standard_normal(new.codes.shape).astype(np.float32)
-            new.codes += self.noise * self.spread * noise
-        elif self.noise > 0 and self.noise_shape == "covariance":
-            noise = random_state.standard_normal(new.codes.shape).astype(np.float32)
-            new.codes += self.noise * noise @ self.chol.T
-        elif self.noise > 0 and self.noise_shape == "deviations":
-            picks = random_state.randint(len(self.deviations), size=len(new))
-            new.codes += self.noise * self.deviations[picks]
+        if self.noise > 0:
+            new.codes += self.noise * self.unit_noise(len(new), random_state)
         if new.anchors is None and label in self.residuals and len(new):
             nearest = NearestNeighbors(n_neighbors=1).fit(members)
             new.anchors = nearest.kneighbors(new.codes, return_distance=False)[:, 0]
             new.partners, new.gaps = new.anchors, np.zeros(len(new), np.float32)
         return new
+
+    def unit_noise(self, n: int, random_state) -> np.ndarray:
+        """``n`` draws of the latent noise at scale 1, of the configured shape."""
+        if self.noise_shape == "deviations":
+            picks = random_state.randint(len(self.deviations), size=n)
+            return self.deviations[picks]
+        noise = random_state.standard_normal((n, self.codes.shape[1])).astype(
+            np.float32
+        )
+        if self.noise_shape == "covariance":
+            return noise @ self.chol.T
+        return noise * self.spread
+
+    def recognised_noise(
+        self,
+        n_new: dict,
+        random_state,
+        grid=(0.0, 0.25, 0.5, 0.75, 1.0),
+        tolerance=0.1,
+        n_probe=256,
+    ) -> float:
+        """The largest noise scale whose new codes stay recognised as their class.
+
+        New codes of every over-sampled class are drawn at each scale of
+        ``grid``; a 5-nearest-neighbour vote among the real codes recognises
+        a share of them as their class. The scale chosen is the largest
+        whose share, pooled over classes by ``n_new``, stays within
+        ``tolerance`` (relative) of the share without noise.
+        """
+        from sklearn.neighbors import KNeighborsClassifier
+
+        probe = np.random.RandomState(random_state.randint(np.iinfo(np.int32).max))
+        vote = KNeighborsClassifier(5).fit(self.codes, self.y)
+        shares = np.zeros(len(grid))
+        weights = 0.0
+        for label, n in n_new.items():
+            members = self.codes[self.y == label]
+            k = class_neighbors(self.k_neighbors, len(members), label)
+            base = interpolate(members, n_probe, k, probe).codes
+            noise = self.unit_noise(n_probe, probe)
+            for i, scale in enumerate(grid):
+                shares[i] += n * np.mean(vote.predict(base + scale * noise) == label)
+            weights += n
+        shares /= weights
+        ok = [
+            scale
+            for scale, share in zip(grid, shares, strict=True)
+            if share >= (1 - tolerance) * shares[0]
+        ]
+        return float(max(ok))
 
     def decode_into(self, blocks, out: np.ndarray) -> None:
         """Decode ``(label, NewCodes)`` blocks, one after the other, into ``out``.

@@ -239,7 +239,7 @@ mixed_precision, verbose : deprecated
         "latent_sampler": [HasMethods(["fit_resample"]), None],
         "latent_noise": [
             Interval(numbers.Real, 0, None, closed="left"),
-            StrOptions({"auto"}),
+            StrOptions({"auto", "recognised"}),
         ],
         "decoding": [StrOptions({"direct", "residual"})],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
@@ -350,6 +350,10 @@ mixed_precision, verbose : deprecated
             noise_shape=self.noise_shape,
         )
         self._dtype, self._sample_shape = X.dtype, X.shape[1:]
+        if self.latent_noise == "recognised":
+            n_new = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
+            self.latent_noise_ = self._generator.recognised_noise(n_new, random_state)
+            self._generator.noise = self.latent_noise_
         blocks = [
             (label, self._generator.new_codes(label, n_new, random_state))
             for label, n_new in self.sampling_strategy_.items()
