@@ -44,6 +44,7 @@ import hashlib
 import json
 import pickle
 import sys
+import traceback
 import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -292,6 +293,9 @@ def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int, conte
         random_state=seed,
         **params,
     )
+    if "sampler" in params and own["kind"] == "SMOTE":  # SMOTE takes rows only
+        model.set_params(image_shape=X_res.shape[1:])
+        return model.fit(flat(X_res), y_res), sampler_s
     return model.fit(X_res, y_res), sampler_s
 
 
@@ -311,9 +315,10 @@ class Context:
         return self._fitted[key]
 
 
-def run_group(tasks: list[dict], settings: dict) -> list[dict]:
-    """Every row of one (data set, seed, fold).
+def run_group(tasks: list[dict], record, settings: dict) -> None:
+    """Every row of one (data set, seed, fold), each result passed to ``record``.
 
+    A row that fails is reported (with its traceback) and left out.
     ``settings`` hold what the figures do not depend on: torch threads, and
     where the data and the fitted autoencoders are kept.
     """
@@ -325,43 +330,48 @@ def run_group(tasks: list[dict], settings: dict) -> list[dict]:
     data = load(first["dataset"], settings["data_dir"], first["quick"])
     seed = first["seed"]
     split = splits(data, protocol, seed)[first["fold"]]
-    X, y = data.X[split.train], data.y[split.train]
-    n_classes = len(np.unique(data.y))
-    steps = protocol.cnn_steps
     models = Path(settings["models"]) if settings["models"] else None
     tag = f"{first['dataset']}-{seed}-{first['fold']}-{first['quick']}"
+    X, y = data.X[split.train], data.y[split.train]
     context = Context(X, y, seed, models, tag)
-    results = []
     for task in tasks:
-        spec = task["spec"]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            X_res, y_res, resample_s, resample_mib = resample(
-                spec, X, y, split, data, seed, context
-            )
-        if task.get("diagnose"):
-            results.append({**task, "report": diagnose(X, y, X_res, y_res, seed)})
-            print(f"[{tag}] {task['row']}: report", file=sys.stderr, flush=True)
+        try:
+            result = run_row(task, split, data, protocol.cnn_steps, context)
+        except Exception:  # one broken row must not lose the others
+            print(f"[{tag}] {task['row']} failed:", file=sys.stderr, flush=True)
+            traceback.print_exc()
             continue
-        with measured() as usage:
-            model, sampler_s = classify(
-                spec, X_res, y_res, y, n_classes, steps, seed, context
-            )
-        y_pred = model.predict(flat(data.X[split.test]))
-        results.append(
-            {
-                **task,
-                "y_true": data.y[split.test].tolist(),
-                "y_pred": np.asarray(y_pred).tolist(),
-                "n_train": len(y_res),
-                "resample_s": resample_s + sampler_s,
-                "resample_mib": resample_mib,
-                "classifier_s": usage.seconds,
-            }
+        record(result)
+        outcome = "report" if "report" in result else result["balanced_accuracy"]
+        print(f"[{tag}] {task['row']}: {outcome}", file=sys.stderr, flush=True)
+
+
+def run_row(task: dict, split: Split, data: Images, steps: int, context) -> dict:
+    """One row: resample, then train and score the classifier (or report)."""
+    spec, seed, X, y = task["spec"], task["seed"], context.X, context.y
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        X_res, y_res, resample_s, resample_mib = resample(
+            spec, X, y, split, data, seed, context
         )
-        score = balanced_accuracy(data.y[split.test], y_pred)
-        print(f"[{tag}] {task['row']}: {score:.4f}", file=sys.stderr, flush=True)
-    return results
+    if task.get("diagnose"):
+        return {**task, "report": diagnose(X, y, X_res, y_res, seed)}
+    n_classes = len(np.unique(data.y))
+    with measured() as usage:
+        model, sampler_s = classify(
+            spec, X_res, y_res, y, n_classes, steps, seed, context
+        )
+    y_true, y_pred = data.y[split.test], model.predict(flat(data.X[split.test]))
+    return {
+        **task,
+        "y_true": y_true.tolist(),
+        "y_pred": np.asarray(y_pred).tolist(),
+        "balanced_accuracy": balanced_accuracy(y_true, y_pred),
+        "n_train": len(y_res),
+        "resample_s": resample_s + sampler_s,
+        "resample_mib": resample_mib,
+        "classifier_s": usage.seconds,
+    }
 
 
 def diagnose(X, y, X_res, y_res, seed: int) -> dict[str, dict[str, float]]:
