@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import fcntl
 import gzip
 import json
 import os
@@ -18,13 +19,14 @@ import platform
 import re
 import shlex
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -235,7 +237,7 @@ def paired(values: Sequence[float], reference: Sequence[float], digits=1) -> str
 
 
 def run_tasks(
-    run: Callable[[list[dict]], list[dict]],
+    run: Callable[[list[dict], Callable[[dict], None]], None],
     tasks: list[dict],
     *,
     group: Callable[[dict], tuple],
@@ -246,46 +248,60 @@ def run_tasks(
 
     A task is a dict of JSON values; its result is the task with figures
     added. Tasks with the same ``group(task)`` run together, in one call
-    ``run(tasks) -> results`` (so they can share work, such as a trained
-    autoencoder). Results are appended to ``cache`` (JSON lines) as groups
-    finish; a task whose keys and values are already there is not run again,
-    so an interrupted or extended run resumes.
+    ``run(tasks, record)`` (so they can share work, such as a trained
+    autoencoder), which calls ``record(result)`` as each task finishes: the
+    result is appended to ``cache`` (JSON lines) at once. A task whose keys
+    and values are already there is not run again, so an interrupted or
+    extended run resumes; a task that failed (``run`` reports it and goes
+    on) is run again next time.
 
     Returns
     -------
     list of dict
-        The result of every task, in the order of ``tasks``.
+        The results of the tasks that have one, in the order of ``tasks``.
     """
+    if cache is None:
+        handle, name = tempfile.mkstemp(suffix=".jsonl")
+        os.close(handle)
+        cache = Path(name)
 
     def key(entry: dict) -> str:
-        return json.dumps({k: entry[k] for k in sorted(tasks[0])}, sort_keys=True)
+        # a key left out (None) is the same as one a task does not have
+        return json.dumps({k: entry.get(k) for k in sorted(tasks[0])}, sort_keys=True)
 
-    done: dict[str, dict] = {}
-    if cache is not None and cache.exists():
-        for line in cache.read_text(encoding="utf-8").splitlines():
-            result = json.loads(line)
-            done[key(result)] = result
+    def read() -> dict[str, dict]:
+        if not cache.exists():
+            return {}
+        lines = cache.read_text(encoding="utf-8").splitlines()
+        return {key(result): result for result in map(json.loads, lines)}
+
+    done = read()
     groups: dict[tuple, list[dict]] = {}
     for task in tasks:
         if key(task) not in done:
             groups.setdefault(group(task), []).append(task)
-
-    def record(results: list[dict]) -> None:
-        for result in results:
-            done[key(result)] = result
-            if cache is not None:
-                with cache.open("a", encoding="utf-8") as file:
-                    file.write(json.dumps(result) + "\n")
-
+    record = partial(append_json_line, cache)
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(run, todo) for todo in groups.values()]
-            for future in as_completed(futures):
-                record(future.result())
+            for future in [pool.submit(run, todo, record) for todo in groups.values()]:
+                future.result()
     else:
         for todo in groups.values():
-            record(run(todo))
-    return [done[key(task)] for task in tasks]
+            run(todo, record)
+    done = read()
+    missing = [task for task in tasks if key(task) not in done]
+    if missing:
+        print(f"{len(missing)} of {len(tasks)} tasks have no result", file=sys.stderr)
+    return [done[key(task)] for task in tasks if key(task) in done]
+
+
+def append_json_line(path: Path, entry: dict) -> None:
+    """Append ``entry`` to ``path`` as one JSON line, locked against other writers."""
+    with path.open("a", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.write(json.dumps(entry) + "\n")
+        file.flush()
+        fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def _rss_bytes() -> int:

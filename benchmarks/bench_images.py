@@ -18,9 +18,9 @@ Data sets (``--datasets``):
 
 Rows (``--rows``, see :data:`ROWS`): a resampler followed by the package's
 ``SmallCNN`` trained with cross-entropy, or ``MAMixClassifier`` (the same
-network). Every classifier takes the same number of gradient steps (those of
-8 epochs of the balanced training set, batch 64, Adam), so rows differ only
-in the data they see. ``oracle`` trains on real images in place of the
+network). Every classifier takes the same number of gradient steps, 1,000
+of batch 64 with Adam (8 epochs of the balanced MNIST training set), so rows
+differ only in the data they see. ``oracle`` trains on real images in place of the
 synthetic ones, with the same counts (where the data set has them), so a
 resampler reads as the share of the SMOTE-to-oracle gap it closes.
 
@@ -44,9 +44,10 @@ import hashlib
 import json
 import pickle
 import sys
+import traceback
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -82,21 +83,21 @@ class Protocol:
     majority: int | None  # the profile's majority; None keeps the data's counts
     n_test: int  # test images per class (profile splits)
     n_folds: int  # stratified folds (natural counts)
-    cnn_epochs: float  # classifier steps: epochs of the balanced training set
+    cnn_steps: int = 1000  # gradient steps of every classifier (batch 64)
 
 
 PROTOCOLS = {
-    "mnist": Protocol(majority=800, n_test=150, n_folds=0, cnn_epochs=8),
-    "fashion": Protocol(majority=800, n_test=150, n_folds=0, cnn_epochs=8),
-    "elpv": Protocol(majority=None, n_test=0, n_folds=4, cnn_epochs=8),
-    "digits": Protocol(majority=150, n_test=25, n_folds=0, cnn_epochs=8),
+    "mnist": Protocol(majority=800, n_test=150, n_folds=0),
+    "fashion": Protocol(majority=800, n_test=150, n_folds=0),
+    "elpv": Protocol(majority=None, n_test=0, n_folds=4),
+    "digits": Protocol(majority=150, n_test=25, n_folds=0),
 }
 QUICK = {
     name: Protocol(
         majority=None if p.majority is None else 100,
         n_test=10 if p.n_test else 0,
         n_folds=min(p.n_folds, 2),
-        cnn_epochs=1,
+        cnn_steps=20,
     )
     for name, p in PROTOCOLS.items()
 }
@@ -213,14 +214,8 @@ def trained_autoencoder(params: dict, X, y, seed: int, models: Path | None, tag:
 
 
 def resample(spec, X, y, split: Split, data: Images, seed: int, context):
-    """The training set row ``spec`` trains on, its cost and the sampler."""
-    from imblearn.over_sampling import SMOTE
-    from sklearn.frozen import FrozenEstimator
-
-    from imblearn_deepsmote import DeepSMOTE
-
+    """The training set row ``spec`` trains on, and its cost."""
     kind, params = spec["sampler"], spec["sampler_params"]
-    k = min(5, int(np.bincount(y).min()) - 1)
     if kind is None:
         return X, y, 0.0, 0.0
     if kind == "oracle":
@@ -234,12 +229,29 @@ def resample(spec, X, y, split: Split, data: Images, seed: int, context):
             0.0,
             0.0,
         )
+    sampler, fit_s, fit_mib = make_sampler(kind, params, spec, seed, context)
+    with measured() as usage:
+        if kind == "SMOTE":  # imbalanced-learn's samplers take rows
+            X_res, y_res = sampler.fit_resample(flat(X), y)
+            X_res = X_res.reshape(-1, *X.shape[1:])
+        else:
+            X_res, y_res = sampler.fit_resample(X, y)
+    return X_res, y_res, fit_s + usage.seconds, max(fit_mib, usage.peak_mib)
+
+
+def make_sampler(kind: str, params: dict, spec: dict, seed: int, context):
+    """SMOTE or DeepSMOTE (with the context's fitted autoencoder), and its cost.
+
+    The cost is that of training DeepSMOTE's autoencoder (0 for SMOTE).
+    """
+    from imblearn.over_sampling import SMOTE
+    from sklearn.frozen import FrozenEstimator
+
+    from imblearn_deepsmote import DeepSMOTE
+
+    k = min(5, int(np.bincount(context.y).min()) - 1)
     if kind == "SMOTE":
-        with measured() as usage:
-            X_res, y_res = SMOTE(
-                k_neighbors=k, random_state=seed, **params
-            ).fit_resample(flat(X), y)
-        return X_res.reshape(-1, *X.shape[1:]), y_res, usage.seconds, usage.peak_mib
+        return SMOTE(k_neighbors=k, random_state=seed, **params), 0.0, 0.0
     autoencoder, fit_s, fit_mib = context.autoencoder(spec["autoencoder"])
     sampler = DeepSMOTE(
         autoencoder=FrozenEstimator(autoencoder),
@@ -247,28 +259,44 @@ def resample(spec, X, y, split: Split, data: Images, seed: int, context):
         random_state=seed,
         **params,
     )
-    with measured() as usage:
-        X_res, y_res = sampler.fit_resample(X, y)
-    return X_res, y_res, fit_s + usage.seconds, max(fit_mib, usage.peak_mib)
+    return sampler, fit_s, fit_mib
 
 
-def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):
-    """The fitted classifier of row ``spec``."""
+def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int, context):
+    """The fitted classifier of row ``spec``, and the cost of its own sampler.
+
+    ``MAMix`` with ``classifier_params["sampler"] = {"kind": "DeepSMOTE",
+    "params": {...}}`` owns an over-sampler that draws new synthetic rows
+    every epoch; its epochs are then counted on the resampled set.
+    """
     if spec["classifier"] == "CE":
-        return train_cnn(X_res, y_res, n_classes, steps=steps, seed=seed)
+        return train_cnn(X_res, y_res, n_classes, steps=steps, seed=seed), 0.0
+    from imblearn.utils import check_sampling_strategy
+
     from imblearn_deepsmote import MAMixClassifier
 
-    params = dict(spec["classifier_params"])
+    params, sampler_s, n_rows = dict(spec["classifier_params"]), 0.0, len(X_res)
     if params.get("class_counts") == "before":
         params["class_counts"] = dict(Counter(y.tolist()))
+    if "sampler" in params:
+        own = params["sampler"]
+        sampler, sampler_s, _ = make_sampler(
+            own["kind"], own.get("params", {}), spec, seed, context
+        )
+        params["sampler"] = sampler
+        strategy = own.get("params", {}).get("sampling_strategy", "auto")
+        added = check_sampling_strategy(strategy, y_res, "over-sampling")
+        n_rows += sum(added.values())
     model = MAMixClassifier(
-        image_shape=X_res.shape[1:],
         batch_size=64,
-        max_epochs=epochs_for(steps, len(X_res)),
+        max_epochs=epochs_for(steps, n_rows),
         random_state=seed,
         **params,
     )
-    return model.fit(flat(X_res), y_res)
+    if "sampler" in params and own["kind"] == "SMOTE":  # SMOTE takes rows only
+        model.set_params(image_shape=X_res.shape[1:])
+        return model.fit(flat(X_res), y_res), sampler_s
+    return model.fit(X_res, y_res), sampler_s
 
 
 class Context:
@@ -287,9 +315,10 @@ class Context:
         return self._fitted[key]
 
 
-def run_group(tasks: list[dict], settings: dict) -> list[dict]:
-    """Every row of one (data set, seed, fold).
+def run_group(tasks: list[dict], record, settings: dict) -> None:
+    """Every row of one (data set, seed, fold), each result passed to ``record``.
 
+    A row that fails is reported (with its traceback) and left out.
     ``settings`` hold what the figures do not depend on: torch threads, and
     where the data and the fitted autoencoders are kept.
     """
@@ -297,41 +326,62 @@ def run_group(tasks: list[dict], settings: dict) -> list[dict]:
 
     first = tasks[0]
     torch.set_num_threads(settings["threads"])
-    protocol = (QUICK if first["quick"] else PROTOCOLS)[first["dataset"]]
+    protocol = Protocol(**first["protocol"])
     data = load(first["dataset"], settings["data_dir"], first["quick"])
     seed = first["seed"]
     split = splits(data, protocol, seed)[first["fold"]]
-    X, y = data.X[split.train], data.y[split.train]
-    n_classes = len(np.unique(data.y))
-    steps = round(protocol.cnn_epochs * n_classes * np.bincount(y).max() / 64)
     models = Path(settings["models"]) if settings["models"] else None
     tag = f"{first['dataset']}-{seed}-{first['fold']}-{first['quick']}"
+    X, y = data.X[split.train], data.y[split.train]
     context = Context(X, y, seed, models, tag)
-    results = []
     for task in tasks:
-        spec = task["spec"]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            X_res, y_res, resample_s, resample_mib = resample(
-                spec, X, y, split, data, seed, context
-            )
-        with measured() as usage:
-            model = classify(spec, X_res, y_res, y, n_classes, steps, seed)
-        y_pred = model.predict(flat(data.X[split.test]))
-        results.append(
-            {
-                **task,
-                "y_true": data.y[split.test].tolist(),
-                "y_pred": np.asarray(y_pred).tolist(),
-                "n_train": len(y_res),
-                "resample_s": resample_s,
-                "resample_mib": resample_mib,
-                "classifier_s": usage.seconds,
-            }
+        try:
+            result = run_row(task, split, data, protocol.cnn_steps, context)
+        except Exception:  # one broken row must not lose the others
+            print(f"[{tag}] {task['row']} failed:", file=sys.stderr, flush=True)
+            traceback.print_exc()
+            continue
+        record(result)
+        outcome = "report" if "report" in result else result["balanced_accuracy"]
+        print(f"[{tag}] {task['row']}: {outcome}", file=sys.stderr, flush=True)
+
+
+def run_row(task: dict, split: Split, data: Images, steps: int, context) -> dict:
+    """One row: resample, then train and score the classifier (or report)."""
+    spec, seed, X, y = task["spec"], task["seed"], context.X, context.y
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        X_res, y_res, resample_s, resample_mib = resample(
+            spec, X, y, split, data, seed, context
         )
-        score = balanced_accuracy(data.y[split.test], y_pred)
-        print(f"[{tag}] {task['row']}: {score:.4f}", file=sys.stderr, flush=True)
-    return results
+    if task.get("diagnose"):
+        return {**task, "report": diagnose(X, y, X_res, y_res, seed)}
+    n_classes = len(np.unique(data.y))
+    with measured() as usage:
+        model, sampler_s = classify(
+            spec, X_res, y_res, y, n_classes, steps, seed, context
+        )
+    y_true, y_pred = data.y[split.test], model.predict(flat(data.X[split.test]))
+    return {
+        **task,
+        "y_true": y_true.tolist(),
+        "y_pred": np.asarray(y_pred).tolist(),
+        "balanced_accuracy": balanced_accuracy(y_true, y_pred),
+        "n_train": len(y_res),
+        "resample_s": resample_s + sampler_s,
+        "resample_mib": resample_mib,
+        "classifier_s": usage.seconds,
+    }
+
+
+def diagnose(X, y, X_res, y_res, seed: int) -> dict[str, dict[str, float]]:
+    """The package's report on a resampled training set, by class (and "all")."""
+    from imblearn_deepsmote import resampled_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        report = resampled_report(X, y, X_res, y_res, random_state=seed)
+    return {str(label): row for label, row in report.to_dict(orient="index").items()}
 
 
 # --------------------------------------------------------------------------- #
@@ -346,6 +396,8 @@ def summarise(results: list[dict], rows: list[str], datasets: list[str]) -> dict
         figures[dataset] = {}
         for row in rows:
             mine = [r for r in results if r["dataset"] == dataset and r["row"] == row]
+            if not mine:
+                continue
             seeds = sorted({r["seed"] for r in mine})
             by_seed = [[r for r in mine if r["seed"] == s] for s in seeds]
             figures[dataset][row] = {
@@ -387,6 +439,9 @@ def quality_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
     for row in rows:
         cells, gains = [row], []
         for dataset in datasets:
+            if row not in figures[dataset]:
+                cells += ["n/a", ""]
+                continue
             scores = figures[dataset][row]["balanced_accuracy"]
             smote = figures[dataset].get("SMOTE", {}).get("balanced_accuracy")
             cells.append(mean_std(scores, scale=100))
@@ -396,6 +451,8 @@ def quality_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
             cells.append(paired(scores, smote))
             gains.append(100 * (np.mean(scores) - np.mean(smote)))
         cells.append(f"{np.mean(gains):+.1f}" if len(gains) == len(datasets) else "")
+        if row == "oracle":  # not every data set has one
+            cells[-1] = ""
         table.add_row(*cells)
     table.notes = [
         "Mean ± std over seeds; 'vs SMOTE': the paired difference in points, "
@@ -428,7 +485,7 @@ def cost_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
         ["data set", "row", "resampling (s)", "resampling (MiB)", "classifier (s)"],
     )
     for dataset in datasets:
-        for row in rows:
+        for row in (row for row in rows if row in figures[dataset]):
             figure = figures[dataset][row]
             table.add_row(
                 dataset,
@@ -444,6 +501,67 @@ def cost_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
         "processes ran side by side, so seconds are comparable within a run."
     ]
     return table
+
+
+#: Report columns that rank samplers (counts and the real-data reference not).
+REPORT_COLUMNS = (
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "memorised",
+    "nearest_real_ratio",
+    "recognised",
+)
+
+
+def diagnostics_table(results: list[dict], scores: dict) -> tuple[Table, dict]:
+    """How well each report column ranks samplers as the classifier does.
+
+    Per data set and row, a column's value (its "all" row, mean over folds
+    and seeds) is set against the row's balanced accuracy (mean over seeds,
+    from ``scores``, the JSON of a classification run). Spearman's rank
+    correlation is taken over all (data set, row) pairs after removing each
+    data set's mean from both (so data sets that are simply easier do not
+    count), and within each data set.
+    """
+    from scipy.stats import spearmanr
+
+    pairs: dict[str, list] = {}
+    for r in results:
+        key = (r["dataset"], r["row"])
+        if r["row"] in scores.get(r["dataset"], {}):
+            pairs.setdefault(key, []).append(r["report"]["all"])
+    datasets = sorted({dataset for dataset, _ in pairs})
+    table = Table(
+        "Does the report rank samplers as the classifier does?",
+        ["column", "Spearman (pairs)", *(f"within {d}" for d in datasets)],
+    )
+    figures = {}
+    for column in REPORT_COLUMNS:
+        values, accuracy, within = [], [], {}
+        for dataset in datasets:
+            rows = [row for d, row in pairs if d == dataset]
+            x = [np.mean([rep[column] for rep in pairs[dataset, r]]) for r in rows]
+            a = [np.mean(scores[dataset][r]["balanced_accuracy"]) for r in rows]
+            within[dataset] = spearmanr(x, a).statistic if len(rows) > 2 else np.nan
+            values += list(np.subtract(x, np.mean(x)))
+            accuracy += list(np.subtract(a, np.mean(a)))
+        pooled = spearmanr(values, accuracy).statistic
+        figures[column] = {"pooled": pooled, "within": within, "n_pairs": len(values)}
+        table.add_row(
+            column,
+            f"{pooled:+.2f} ({len(values)})",
+            *(f"{within[d]:+.2f}" for d in datasets),
+        )
+    table.notes = [
+        "Spearman's rank correlation between a column of the report (its 'all' "
+        "row; default feature space) and the balanced accuracy of the CNN "
+        "trained on the same resampled data, over (data set, row) pairs with "
+        "each data set's mean removed from both (the number of pairs in "
+        "brackets), and within each data set."
+    ]
+    return table, figures
 
 
 def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> None:
@@ -463,6 +581,8 @@ def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> Non
     positions = np.arange(len(rows))[::-1]
     for ax, dataset in zip(axes[0], datasets, strict=True):
         for position, row in zip(positions, rows, strict=True):
+            if row not in figures[dataset]:
+                continue
             scores = 100 * np.asarray(figures[dataset][row]["balanced_accuracy"])
             ax.errorbar(
                 scores.mean(),
@@ -515,24 +635,52 @@ def main(argv: list[str] | None = None) -> None:
         '"sampler_params": {"latent_noise": 0.25}}\', then list it in --rows',
     )
     parser.add_argument("--models", default=None, help="keep fitted autoencoders")
+    parser.add_argument(
+        "--cnn-steps",
+        type=int,
+        default=None,
+        help="gradient steps of every classifier (default: the protocol's)",
+    )
     parser.add_argument("--figure", type=Path, default=None, help="write the plot")
+    parser.add_argument(
+        "--diagnose",
+        type=Path,
+        default=None,
+        metavar="SCORES.json",
+        help="report on the resampled sets of the resampler rows instead of "
+        "training classifiers, and rank them against the scores in SCORES.json "
+        "(written by --json of a classification run)",
+    )
     args = parser.parse_args(argv)
     datasets = args.datasets or default_datasets(args.data_dir)
     custom = {name: json.loads(spec) for name, spec in args.row}
     specs = {row: row_spec(row, custom) for row in args.rows}
+    protocols = {
+        dataset: asdict((QUICK if args.quick else PROTOCOLS)[dataset])
+        for dataset in datasets
+    }
+    if args.cnn_steps:
+        for protocol in protocols.values():
+            protocol["cnn_steps"] = args.cnn_steps
     tasks = [
         {
             "dataset": dataset,
+            "protocol": protocols[dataset],
             "seed": seed,
             "fold": fold,
             "row": row,
             "spec": specs[row],
             "quick": args.quick,
+            **({"diagnose": True} if args.diagnose else {}),
         }
         for dataset in datasets
         for seed in resolve_seeds(args)
-        for fold in range(max(1, (QUICK if args.quick else PROTOCOLS)[dataset].n_folds))
+        for fold in range(max(1, protocols[dataset]["n_folds"]))
         for row in args.rows
+        # an oracle needs real images to add: none left beside cross-validation
+        if not (specs[row]["sampler"] == "oracle" and protocols[dataset]["n_folds"])
+        # a report needs synthetic rows
+        and not (args.diagnose and specs[row]["sampler"] in (None, "oracle"))
     ]
     settings = {
         "threads": args.threads,
@@ -546,6 +694,12 @@ def main(argv: list[str] | None = None) -> None:
         jobs=args.jobs,
         cache=args.cache,
     )
+    if args.diagnose:
+        scores = json.loads(args.diagnose.read_text(encoding="utf-8"))["datasets"]
+        table, figures = diagnostics_table(results, scores)
+        report([table], "Image protocol: reports on the samples", args.output)
+        write_json(args.json, {"columns": figures})
+        return
     figures = summarise(results, args.rows, datasets)
     tables = [
         quality_table(figures, args.rows, datasets),

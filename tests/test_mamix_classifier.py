@@ -434,3 +434,54 @@ def test_square_image_shape_is_resolved_from_the_number_of_features():
     assert clf.image_shape_ == (1, 8, 8)
     assert clf.image_shape == "square"
     assert isinstance(clf.module_, SmallCNN)
+
+
+class _TrainingSets(Callback):
+    """Records the training set of every epoch (after FreshSynthetic)."""
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        self.sets = getattr(self, "sets", [])
+        self.sets.append((dataset_train.X.copy(), np.asarray(dataset_train.y).copy()))
+
+
+def test_a_sampler_inside_draws_new_synthetic_rows_every_epoch(imbalanced_digits):
+    X, y, _, _ = imbalanced_digits
+    recorder = _TrainingSets()
+    clf = MAMixClassifier(
+        image_shape=(8, 8),
+        sampler=SMOTE(k_neighbors=3),
+        max_epochs=3,
+        random_state=0,
+        device="cpu",
+        callbacks=[("record", recorder)],
+    ).fit(X, y)
+    (first, y_first), (second, y_second), _ = recorder.sets
+    n = len(X)
+    assert np.array_equal(first[:n], X.astype(np.float32))  # the real rows first
+    assert np.array_equal(second[:n], first[:n])
+    assert np.array_equal(y_first, y_second) and len(first) > n
+    assert not np.allclose(first[n:], second[n:])  # new synthetic rows
+    # margins from the counts before resampling, DRW from those trained on
+    assert_array_equal(clf.class_counts_, np.bincount(y))
+    assert len(set(clf.training_counts_)) == 1
+
+
+def test_a_sampler_inside_is_reproducible_and_trains_an_autoencoder_once(
+    imbalanced_digits,
+):
+    from imblearn_deepsmote import Autoencoder, DeepSMOTE
+
+    X, y, _, _ = imbalanced_digits
+    sampler = DeepSMOTE(
+        autoencoder=Autoencoder(max_epochs=2, device="cpu"), image_shape=(8, 8)
+    )
+
+    def fit():
+        return MAMixClassifier(
+            image_shape=(8, 8), sampler=sampler, max_epochs=3, random_state=0
+        ).fit(X, y)
+
+    first, second = fit(), fit()
+    assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    assert len(first.sampler_.autoencoder_.history_) == 2  # not retrained per epoch
+    assert sampler.get_params()["autoencoder"].__class__ is Autoencoder  # untouched

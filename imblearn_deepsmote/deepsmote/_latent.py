@@ -242,12 +242,20 @@ class LatentGenerator:
         noise: float,
         decoding: str,
         residual_classes=(),
+        noise_shape: str = "diagonal",
     ) -> None:
         self.autoencoder = autoencoder
         self.y, self.codes = y, codes
         self.latent_sampler, self.k_neighbors = latent_sampler, k_neighbors
         self.noise, self.decoding = noise, decoding
         self.spread = within_class_std(codes, y)
+        self.noise_shape = noise_shape
+        self.deviations = codes.copy()
+        for label in np.unique(y):
+            self.deviations[y == label] -= codes[y == label].mean(axis=0)
+        self.chol = np.linalg.cholesky(
+            np.cov(self.deviations, rowvar=False) + 1e-6 * np.eye(codes.shape[1])
+        ).astype(np.float32)
         self.data_range = (X.min(axis=0), X.max(axis=0))
         self.residuals = {}
         if decoding == "residual":
@@ -271,13 +279,62 @@ class LatentGenerator:
                 )
             )
         if self.noise > 0:
-            noise = random_state.standard_normal(new.codes.shape).astype(np.float32)
-            new.codes += self.noise * self.spread * noise
+            new.codes += self.noise * self.unit_noise(len(new), random_state)
         if new.anchors is None and label in self.residuals and len(new):
             nearest = NearestNeighbors(n_neighbors=1).fit(members)
             new.anchors = nearest.kneighbors(new.codes, return_distance=False)[:, 0]
             new.partners, new.gaps = new.anchors, np.zeros(len(new), np.float32)
         return new
+
+    def unit_noise(self, n: int, random_state) -> np.ndarray:
+        """``n`` draws of the latent noise at scale 1, of the configured shape."""
+        if self.noise_shape == "deviations":
+            picks = random_state.randint(len(self.deviations), size=n)
+            return self.deviations[picks]
+        noise = random_state.standard_normal((n, self.codes.shape[1])).astype(
+            np.float32
+        )
+        if self.noise_shape == "covariance":
+            return noise @ self.chol.T
+        return noise * self.spread
+
+    def recognised_noise(
+        self,
+        n_new: dict,
+        random_state,
+        grid=(0.0, 0.25, 0.5, 0.75, 1.0),
+        tolerance=0.1,
+        n_probe=256,
+    ) -> float:
+        """The largest noise scale whose new codes stay recognised as their class.
+
+        New codes of every over-sampled class are drawn at each scale of
+        ``grid``; a 5-nearest-neighbour vote among the real codes recognises
+        a share of them as their class. The scale chosen is the largest
+        whose share, pooled over classes by ``n_new``, stays within
+        ``tolerance`` (relative) of the share without noise.
+        """
+        from sklearn.neighbors import KNeighborsClassifier
+
+        probe = np.random.RandomState(random_state.randint(np.iinfo(np.int32).max))
+        vote = KNeighborsClassifier(5).fit(self.codes, self.y)
+        shares = np.zeros(len(grid))
+        weights = 0.0
+        for label, n in n_new.items():
+            members = self.codes[self.y == label]
+            k = class_neighbors(self.k_neighbors, len(members), label)
+            base = interpolate(members, n_probe, k, probe).codes
+            noise = self.unit_noise(n_probe, probe)
+            for i, scale in enumerate(grid):
+                shares[i] += n * np.mean(vote.predict(base + scale * noise) == label)
+            weights += n
+        shares /= weights
+        ok = [
+            scale
+            for scale, share in zip(grid, shares, strict=True)
+            if share >= (1 - tolerance) * shares[0]
+        ]
+        return float(max(ok))
 
     def decode_into(self, blocks, out: np.ndarray) -> None:
         """Decode ``(label, NewCodes)`` blocks, one after the other, into ``out``.

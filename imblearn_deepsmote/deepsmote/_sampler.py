@@ -239,11 +239,12 @@ mixed_precision, verbose : deprecated
         "latent_sampler": [HasMethods(["fit_resample"]), None],
         "latent_noise": [
             Interval(numbers.Real, 0, None, closed="left"),
-            StrOptions({"auto"}),
+            StrOptions({"auto", "recognised"}),
         ],
         "decoding": [StrOptions({"direct", "residual"})],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
         "channels_last": ["boolean"],
+        "noise_shape": [StrOptions({"diagonal", "covariance", "deviations"})],
         # the deprecated training settings: the autoencoder's constraints
         **{name: _deprecated(name) for name in DEPRECATED_TRAINING_PARAMS},
     }
@@ -260,6 +261,7 @@ mixed_precision, verbose : deprecated
         decoding="residual",
         image_shape=None,
         channels_last=False,
+        noise_shape="diagonal",
         latent_dim=_DEPRECATED,
         max_epochs=_DEPRECATED,
         batch_size=_DEPRECATED,
@@ -283,6 +285,7 @@ mixed_precision, verbose : deprecated
         self.decoding = decoding
         self.image_shape = image_shape
         self.channels_last = channels_last
+        self.noise_shape = noise_shape
         self.latent_dim = latent_dim
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -344,8 +347,13 @@ mixed_precision, verbose : deprecated
             noise=self.latent_noise_,
             decoding=self.decoding,
             residual_classes=over_sampled,
+            noise_shape=self.noise_shape,
         )
         self._dtype, self._sample_shape = X.dtype, X.shape[1:]
+        if self.latent_noise == "recognised":
+            n_new = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
+            self.latent_noise_ = self._generator.recognised_noise(n_new, random_state)
+            self._generator.noise = self.latent_noise_
         blocks = [
             (label, self._generator.new_codes(label, n_new, random_state))
             for label, n_new in self.sampling_strategy_.items()
