@@ -8,10 +8,16 @@ Three steps, each a small function, tied together by :class:`LatentGenerator`:
    partner, and a uniform gap ``g`` in ``[0, 1)`` give the new code
    ``z_a + g (z_b - z_a)``. Any imbalanced-learn over-sampler can replace
    this step (:func:`resample_codes`); the anchors are then unknown.
-2. **Noise**: Gaussian noise on every new code, per dimension, a multiple
-   (``noise``) of the spread of the training codes around their class means
-   (:func:`within_class_std`). It reaches variation that interpolation
-   between a class's few samples cannot.
+2. **Noise**: variation that interpolation between a class's few samples
+   cannot reach, added to every new code at a scale ``noise``. By default
+   (``noise_kind="deviations"``) it is the deviation of a randomly drawn
+   training code from the mean of its own class, whatever that class: the
+   ways real samples vary around their class, mostly learnt from the large
+   classes, transferred to the small one
+   (:func:`within_class_deviations`). ``"gaussian"`` draws independent
+   Gaussian noise per dimension with the pooled within-class standard
+   deviation instead. :meth:`LatentGenerator.recognised_noise_scale` picks
+   the scale from the data.
 3. **Decoding**: the decoder maps the codes back to samples. With
    ``decoding="residual"`` the reconstruction residuals ``x - D(E(x))`` of
    the two real samples a code was made from are added back, interpolated
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from imblearn.utils import check_neighbors_object
 from sklearn.base import clone
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from ..utils._warnings import warn_user
 
@@ -39,13 +45,19 @@ __all__ = [
     "NewCodes",
     "interpolate",
     "resample_codes",
-    "within_class_std",
+    "within_class_deviations",
 ]
 
 #: Rows decoded at a time.
 DECODE_CHUNK = 4096
 #: Calls of a latent sampler whose counts are approximate (ADASYN, KMeansSMOTE).
 MAX_SAMPLER_ROUNDS = 10
+#: The noise scales :meth:`LatentGenerator.recognised_noise_scale` tries.
+NOISE_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: How much of the no-noise recognition a chosen scale may lose (relative).
+RECOGNITION_TOLERANCE = 0.1
+#: New codes per class drawn to measure recognition.
+N_PROBE = 256
 
 
 @dataclass
@@ -195,13 +207,13 @@ def class_neighbors(k, n_class: int, label):
     return k
 
 
-def within_class_std(codes: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-dimension standard deviation of the codes around their class means."""
+def within_class_deviations(codes: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each code minus the mean code of its class."""
     deviations = codes.copy()
     for label in np.unique(y):
         members = y == label
         deviations[members] -= codes[members].mean(axis=0)
-    return deviations.std(axis=0).astype(np.float32)
+    return deviations
 
 
 class LatentGenerator:
@@ -223,11 +235,14 @@ class LatentGenerator:
         ``None`` runs :func:`interpolate` with ``k_neighbors``.
     k_neighbors : int or neighbours object
     noise : float
-        Scale of the latent noise, in within-class standard deviations.
+        Scale of the latent noise (see ``noise_kind``).
     decoding : {"residual", "direct"}
     residual_classes : iterable of labels
         Classes whose reconstruction residuals are kept (those DeepSMOTE
         over-samples); other classes decode directly.
+    noise_kind : {"deviations", "gaussian"}, default="deviations"
+        Deviations of random training codes from their class means, or
+        Gaussian noise per dimension with their pooled standard deviation.
     """
 
     def __init__(
@@ -242,20 +257,14 @@ class LatentGenerator:
         noise: float,
         decoding: str,
         residual_classes=(),
-        noise_shape: str = "diagonal",
+        noise_kind: str = "deviations",
     ) -> None:
         self.autoencoder = autoencoder
         self.y, self.codes = y, codes
         self.latent_sampler, self.k_neighbors = latent_sampler, k_neighbors
-        self.noise, self.decoding = noise, decoding
-        self.spread = within_class_std(codes, y)
-        self.noise_shape = noise_shape
-        self.deviations = codes.copy()
-        for label in np.unique(y):
-            self.deviations[y == label] -= codes[y == label].mean(axis=0)
-        self.chol = np.linalg.cholesky(
-            np.cov(self.deviations, rowvar=False) + 1e-6 * np.eye(codes.shape[1])
-        ).astype(np.float32)
+        self.noise, self.noise_kind, self.decoding = noise, noise_kind, decoding
+        self.deviations = within_class_deviations(codes, y)
+        self.spread = self.deviations.std(axis=0).astype(np.float32)
         self.data_range = (X.min(axis=0), X.max(axis=0))
         self.residuals = {}
         if decoding == "residual":
@@ -279,62 +288,48 @@ class LatentGenerator:
                 )
             )
         if self.noise > 0:
-            new.codes += self.noise * self.unit_noise(len(new), random_state)
+            new.codes += self._noise(len(new), self.noise, random_state)
         if new.anchors is None and label in self.residuals and len(new):
             nearest = NearestNeighbors(n_neighbors=1).fit(members)
             new.anchors = nearest.kneighbors(new.codes, return_distance=False)[:, 0]
             new.partners, new.gaps = new.anchors, np.zeros(len(new), np.float32)
         return new
 
-    def unit_noise(self, n: int, random_state) -> np.ndarray:
-        """``n`` draws of the latent noise at scale 1, of the configured shape."""
-        if self.noise_shape == "deviations":
+    def _noise(self, n: int, scale: float, random_state) -> np.ndarray:
+        """``n`` draws of the latent noise at ``scale``."""
+        if self.noise_kind == "deviations":
             picks = random_state.randint(len(self.deviations), size=n)
-            return self.deviations[picks]
-        noise = random_state.standard_normal((n, self.codes.shape[1])).astype(
-            np.float32
-        )
-        if self.noise_shape == "covariance":
-            return noise @ self.chol.T
-        return noise * self.spread
+            return scale * self.deviations[picks]
+        noise = random_state.standard_normal((n, self.codes.shape[1]))
+        return scale * self.spread * noise.astype(np.float32)
 
-    def recognised_noise(
-        self,
-        n_new: dict,
-        random_state,
-        grid=(0.0, 0.25, 0.5, 0.75, 1.0),
-        tolerance=0.1,
-        n_probe=256,
-    ) -> float:
-        """The largest noise scale whose new codes stay recognised as their class.
+    def recognised_noise_scale(self, n_new: dict, random_state) -> float:
+        """The largest noise scale at which new codes still look like their class.
 
-        New codes of every over-sampled class are drawn at each scale of
-        ``grid``; a 5-nearest-neighbour vote among the real codes recognises
-        a share of them as their class. The scale chosen is the largest
-        whose share, pooled over classes by ``n_new``, stays within
-        ``tolerance`` (relative) of the share without noise.
+        For every over-sampled class, :data:`N_PROBE` new codes are drawn
+        (interpolation, then the noise at each scale of :data:`NOISE_SCALES`,
+        the same draws for every scale), and a 5-nearest-neighbour vote among
+        all the real codes says which class each looks like. The scale chosen
+        is the largest whose share of codes given to their own class, pooled
+        over the classes in proportion to ``n_new`` (label: number of new
+        samples), is at most :data:`RECOGNITION_TOLERANCE` (relative) below
+        the share without noise. Where the classes vary alike, as strokes do,
+        new codes keep their class under much noise; where the variation of
+        the large classes crosses into the small ones, as in subtle defects,
+        the scale stays low.
         """
-        from sklearn.neighbors import KNeighborsClassifier
-
         probe = np.random.RandomState(random_state.randint(np.iinfo(np.int32).max))
         vote = KNeighborsClassifier(5).fit(self.codes, self.y)
-        shares = np.zeros(len(grid))
-        weights = 0.0
+        shares = np.zeros(len(NOISE_SCALES))
         for label, n in n_new.items():
             members = self.codes[self.y == label]
             k = class_neighbors(self.k_neighbors, len(members), label)
-            base = interpolate(members, n_probe, k, probe).codes
-            noise = self.unit_noise(n_probe, probe)
-            for i, scale in enumerate(grid):
-                shares[i] += n * np.mean(vote.predict(base + scale * noise) == label)
-            weights += n
-        shares /= weights
-        ok = [
-            scale
-            for scale, share in zip(grid, shares, strict=True)
-            if share >= (1 - tolerance) * shares[0]
-        ]
-        return float(max(ok))
+            base = interpolate(members, N_PROBE, k, probe).codes
+            unit = self._noise(N_PROBE, 1.0, probe)
+            for i, scale in enumerate(NOISE_SCALES):
+                shares[i] += n * np.mean(vote.predict(base + scale * unit) == label)
+        kept = shares >= (1 - RECOGNITION_TOLERANCE) * shares[0]
+        return float(np.max(np.asarray(NOISE_SCALES)[kept]))
 
     def decode_into(self, blocks, out: np.ndarray) -> None:
         """Decode ``(label, NewCodes)`` blocks, one after the other, into ``out``.

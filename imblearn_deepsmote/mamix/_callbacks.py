@@ -13,7 +13,7 @@ from skorch.utils import to_numpy
 
 from ._losses import drw_weights
 
-__all__ = ["DeferredReweighting", "FreshSynthetic", "drw_start_epoch"]
+__all__ = ["DeferredReweighting", "drw_start_epoch"]
 
 
 def drw_start_epoch(start: int | float, max_epochs: int) -> int:
@@ -122,20 +122,3 @@ class DeferredReweighting(Callback):
             weights = drw_weights(counts, self.beta)
             net.criterion_.set_class_weights(weights)
         net.history.record("drw", active)
-
-
-class FreshSynthetic(Callback):
-    """skorch callback: new synthetic rows before every epoch but the first.
-
-    For a :class:`~imblearn_deepsmote.MAMixClassifier` with a ``sampler``:
-    the training set of each epoch is a new draw of ``net.resample()`` (the
-    real rows, then new synthetic ones), so the network never sees the same
-    synthetic row twice. The dataset's arrays are replaced; the package's
-    batch iterator follows them.
-    """
-
-    def on_epoch_begin(
-        self, net, dataset_train=None, dataset_valid=None, **kwargs
-    ) -> None:
-        if len(net.history) > 1 and dataset_train is not None:
-            dataset_train.X, dataset_train.y = net.resample()

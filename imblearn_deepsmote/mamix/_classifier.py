@@ -9,15 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
-from sklearn.base import clone
-from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    RealNotInt,
-    StrOptions,
-)
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 from skorch import NeuralNetClassifier
@@ -29,7 +22,7 @@ from torch import nn
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
-from ._callbacks import DeferredReweighting, FreshSynthetic, drw_start_epoch
+from ._callbacks import DeferredReweighting, drw_start_epoch
 from ._losses import MAMixLoss
 from ._networks import MLP, SmallCNN
 
@@ -206,7 +199,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         ],
         "drw_beta": [Interval(numbers.Real, 0, 1, closed="left")],
         "classes": ["array-like", None],
-        "sampler": [HasMethods(["fit_resample"]), None],
     }
 
     def __init__(
@@ -216,7 +208,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         image_shape: Sequence[int] | None = None,
         channels_last: bool = False,
         class_counts: Sequence[float] | np.ndarray | Mapping[Any, float] | None = None,
-        sampler: Any = None,
         mamix_ratio: float = -0.25,
         alpha: float = 1.0,
         drw: bool = True,
@@ -254,7 +245,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         self.image_shape = image_shape
         self.channels_last = channels_last
         self.class_counts = class_counts
-        self.sampler = sampler
         self.mamix_ratio = mamix_ratio
         self.alpha = alpha
         self.drw = drw
@@ -285,8 +275,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         if isinstance(self.drw, (bool, np.bool_)) and self.drw:  # validated in fit
             drw = DeferredReweighting(start=self.drw_start, beta=self.drw_beta)
             callbacks.insert(1, ("drw", drw))
-        if self.sampler is not None:
-            callbacks.insert(1, ("resample", FreshSynthetic()))
         return callbacks
 
     def initialize_module(self) -> MAMixClassifier:
@@ -361,7 +349,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         """``class_counts`` as one positive count per class, in ``classes_`` order."""
         classes, given = self.classes_, self.class_counts
         if given is None:
-            return self._counts_before
+            return self.training_counts_
         if hasattr(given, "index") and hasattr(given, "to_dict"):  # pandas Series
             given = given.to_dict()
         if isinstance(given, Mapping):
@@ -409,17 +397,11 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         return codes.astype(np.int64)
 
     def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
-        """Validate ``X`` and ``y`` (classes and counts on a reset); encode ``y``.
-
-        With a ``sampler``, what is trained on is its ``fit_resample`` output
-        (the sampler is fitted on a reset); the counts before resampling
-        set the margins.
-        """
+        """Validate ``X`` and ``y`` (classes and counts on a reset); encode ``y``."""
         if reset:
             self._layout = ImageLayout.from_data(
                 X, self.image_shape, self.channels_last, min_side=1
             )
-        given = (X, y)
         X, y = validate_data(
             self, self._layout.to_rows(X), y, reset=reset, dtype=np.float32
         )
@@ -436,15 +418,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         codes = self._encode(y)
         if reset:
             # labels declared via `classes` but absent from y count as 1
-            self._counts_before = np.maximum(
-                np.bincount(codes, minlength=len(self.classes_)), 1
-            ).astype(float)
-        if self.sampler is not None:
-            if reset:
-                self.sampler_ = clone(self.sampler)
-            self._originals = given
-            X, codes = self.resample()
-        if reset:
             self.training_counts_ = np.maximum(
                 np.bincount(codes, minlength=len(self.classes_)), 1
             ).astype(float)
@@ -453,25 +426,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
                 drw_start_epoch(self.drw_start, self.max_epochs)
             self.image_shape_ = self._layout.image_shape
         return X, codes
-
-    def resample(self) -> tuple[np.ndarray, np.ndarray]:
-        """A new draw of the training set from ``sampler_``: rows, class codes.
-
-        Each draw seeds the sampler from the fit's random stream. A sampler
-        that trains a model once (DeepSMOTE's autoencoder) keeps it frozen
-        for the later draws.
-        """
-        sampler = self.sampler_
-        if "random_state" in sampler.get_params():
-            sampler.set_params(random_state=self._next_seed())
-        X, y = sampler.fit_resample(*self._originals)
-        fitted = getattr(sampler, "autoencoder_", None)
-        if fitted is not None and not isinstance(sampler.autoencoder, FrozenEstimator):
-            sampler.set_params(autoencoder=FrozenEstimator(fitted))
-        rows = validate_data(
-            self, self._layout.to_rows(X), reset=False, dtype=np.float32
-        )
-        return rows, self._encode(np.asarray(y))
 
     def _validate_prediction_data(self, X):
         if is_dataset(X):

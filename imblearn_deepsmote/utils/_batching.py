@@ -80,14 +80,8 @@ class TensorBatches:
                 **loader_kwargs,
             )
             return
-        self._dataset = dataset
-        self._load()
-
-    def _load(self) -> None:
-        """Take the dataset's arrays (on the device, when shuffling)."""
-        self._source = (self._dataset.X, self._dataset.y)
-        X, y = _as_tensor(self._dataset.X), _as_tensor(self._dataset.y)
-        if self.shuffle:
+        X, y = _as_tensor(dataset.X), _as_tensor(dataset.y)
+        if shuffle:
             X = X.to(self.device)
             y = None if y is None else y.to(self.device)
         self._X, self._y = X, y
@@ -104,9 +98,6 @@ class TensorBatches:
         if self._loader is not None:
             yield from self._loader
             return
-        X, y = self._source
-        if X is not self._dataset.X or y is not self._dataset.y:
-            self._load()  # the dataset's arrays were replaced (FreshSynthetic)
         n_samples = len(self._X)
         if self.shuffle:
             order = torch.randperm(n_samples, generator=self.generator)
