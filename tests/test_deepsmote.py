@@ -318,7 +318,7 @@ def test_deprecated_training_parameters_warn_and_reach_the_autoencoder(tabular):
         device="cpu",
         random_state=0,
     )
-    with pytest.warns(FutureWarning, match="deprecated in 0.3.*Autoencoder"):
+    with pytest.warns(FutureWarning, match="deprecated in 0.2.*Autoencoder"):
         sampler.fit_resample(X, y)
     autoencoder = sampler.autoencoder_
     assert isinstance(autoencoder, Autoencoder)
@@ -473,30 +473,80 @@ def test_residual_decoding_interpolates_the_two_real_samples_a_code_is_made_from
     assert not np.allclose(direct.fit_resample(X, y)[0], X_res)
 
 
-def test_auto_latent_noise_is_for_images_only(tabular, make_images):
+def test_auto_latent_noise_is_chosen_for_images_and_zero_for_tables(
+    tabular, make_images
+):
+    from imblearn_deepsmote.deepsmote._latent import NOISE_SCALES
+
     X, y = tabular
     sampler = tiny()
     sampler.fit_resample(X, y)
     assert sampler.latent_noise_ == 0.0
     X_images, y_images = make_images((1, 8, 8), n_per_class=(30, 6))
     sampler.fit_resample(X_images.reshape(len(X_images), 8, 8), y_images)
-    assert sampler.latent_noise_ == 0.75
+    assert sampler.latent_noise_ in NOISE_SCALES
     sampler.set_params(latent_noise=0.3).fit_resample(X, y)
     assert sampler.latent_noise_ == 0.3
 
 
-def test_latent_noise_scales_with_the_within_class_spread_and_is_seeded(tabular):
+def _generator(codes, y, **params):
+    """A LatentGenerator on given codes (its autoencoder is never called)."""
+    from imblearn_deepsmote.deepsmote._latent import LatentGenerator
+
+    defaults = {"latent_sampler": None, "k_neighbors": 3, "noise": 0.0}
+    return LatentGenerator(
+        None, codes, y, codes, decoding="direct", **{**defaults, **params}
+    )
+
+
+@pytest.mark.parametrize("gap, expected", [(20.0, 1.0), (0.5, 0.0)])
+def test_the_auto_noise_scale_is_high_for_separate_classes_and_low_for_overlapping(
+    gap, expected
+):
+    # two classes of codes with the same spread; far apart, new codes keep
+    # their class under any noise; touching, noise gives them away
+    rng = np.random.default_rng(0)
+    codes = np.concatenate(
+        [rng.normal(0, 1, (200, 4)), rng.normal(0, 1, (20, 4)) + [gap, 0, 0, 0]]
+    ).astype(np.float32)
+    y = np.repeat([0, 1], [200, 20])
+    scale = _generator(codes, y).recognised_noise_scale(
+        {1: 180}, np.random.RandomState(0)
+    )
+    assert scale == expected
+
+
+def test_deviation_noise_adds_a_real_codes_deviation_from_its_class_mean():
+    rng = np.random.default_rng(0)
+    codes = rng.normal(size=(60, 3)).astype(np.float32)
+    y = np.repeat([0, 1, 2], [30, 20, 10])
+    generator = _generator(codes, y, noise=0.5)
+    new = generator.new_codes(2, 40, np.random.RandomState(0))
+    members = codes[y == 2]
+    base = members[new.anchors] + new.gaps[:, None] * (
+        members[new.partners] - members[new.anchors]
+    )
+    means = np.stack([codes[y == c].mean(axis=0) for c in y])
+    deviations = 0.5 * (codes - means)
+    for added in new.codes - base:
+        assert np.min(np.abs(deviations - added).max(axis=1)) < 1e-5
+
+
+def test_gaussian_noise_scales_with_the_within_class_spread_and_is_seeded(tabular):
     X, y = tabular
-    plain = tiny(latent_noise=0.0).fit_resample(X, y)[0]
-    noisy_sampler = tiny(latent_noise=1.0)
-    noisy = noisy_sampler.fit_resample(X, y)[0]
-    assert np.array_equal(noisy[: len(X)], plain[: len(X)])
-    assert not np.allclose(noisy[len(X) :], plain[len(X) :])
-    assert np.array_equal(noisy, tiny(latent_noise=1.0).fit_resample(X, y)[0])
-    codes, labels = noisy_sampler.latent_codes_, y
-    spread = noisy_sampler._generator.spread
+
+    def noisy(noise):
+        return tiny(latent_noise=noise, latent_noise_kind="gaussian")
+
+    plain = noisy(0.0).fit_resample(X, y)[0]
+    sampler = noisy(1.0)
+    X_res = sampler.fit_resample(X, y)[0]
+    assert np.array_equal(X_res[: len(X)], plain[: len(X)])
+    assert not np.allclose(X_res[len(X) :], plain[len(X) :])
+    assert np.array_equal(X_res, noisy(1.0).fit_resample(X, y)[0])
+    codes, labels = sampler.latent_codes_, y
     centred = codes - np.stack([codes[labels == c].mean(0) for c in labels])
-    assert np.allclose(spread, centred.std(axis=0), rtol=1e-4)
+    assert np.allclose(sampler._generator.spread, centred.std(axis=0), rtol=1e-4)
 
 
 def test_the_k_neighbors_warning_points_at_the_users_line_once_per_search(tabular):
