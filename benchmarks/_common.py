@@ -243,6 +243,7 @@ def run_tasks(
     group: Callable[[dict], tuple],
     jobs: int,
     cache: Path | None,
+    cached_only: bool = False,
 ) -> list[dict]:
     """Run the tasks not yet in ``cache``, a group at a time, in ``jobs`` processes.
 
@@ -253,7 +254,8 @@ def run_tasks(
     result is appended to ``cache`` (JSON lines) at once. A task whose keys
     and values are already there is not run again, so an interrupted or
     extended run resumes; a task that failed (``run`` reports it and goes
-    on) is run again next time.
+    on) is run again next time. With ``cached_only``, nothing runs: the
+    results are those the cache holds.
 
     Returns
     -------
@@ -278,7 +280,7 @@ def run_tasks(
     done = read()
     groups: dict[tuple, list[dict]] = {}
     for task in tasks:
-        if key(task) not in done:
+        if key(task) not in done and not cached_only:
             groups.setdefault(group(task), []).append(task)
     record = partial(append_json_line, cache)
     if jobs > 1:

@@ -557,6 +557,53 @@ def diagnostics_table(results: list[dict], scores: dict) -> tuple[Table, dict]:
     return table, figures
 
 
+#: The report columns the per-class table shows.
+SHARE_COLUMNS = (
+    "recognised",
+    "recognised_real",
+    "memorised",
+    "precision",
+    "coverage",
+)
+
+
+def report_values(results: list[dict]) -> dict:
+    """Each report column's mean over seeds and folds, by data set, row and class."""
+    grouped: dict[tuple, list[dict]] = {}
+    for r in results:
+        grouped.setdefault((r["dataset"], r["row"]), []).append(r["report"])
+    values: dict[str, dict] = {}
+    for (dataset, row), reports in grouped.items():
+        classes = list(reports[0])  # the report's order: classes, then "all"
+        values.setdefault(dataset, {})[row] = {
+            label: {
+                column: float(np.nanmean([rep[label][column] for rep in reports]))
+                for column in reports[0][label]
+            }
+            for label in classes
+        }
+    return values
+
+
+def shares_table(values: dict) -> Table:
+    """The report's main columns by data set, row and class."""
+    table = Table("The reports by class", ["data set", "row", "class", *SHARE_COLUMNS])
+    for dataset, rows in values.items():
+        for row, by_class in rows.items():
+            for label, columns in by_class.items():
+                table.add_row(
+                    dataset,
+                    row,
+                    label,
+                    *(f"{columns[column]:.2f}" for column in SHARE_COLUMNS),
+                )
+    table.notes = [
+        "resampled_report with its defaults on each training set, mean over "
+        "seeds (and folds); 'all' pools the classes."
+    ]
+    return table
+
+
 def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> None:
     """One panel per data set: balanced accuracy of each row, ± std."""
     import matplotlib
@@ -608,6 +655,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument(
         "--cache", type=Path, default=None, help="JSON lines of finished rows"
+    )
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="run nothing: report the results the cache holds",
     )
     parser.add_argument(
         "--datasets",
@@ -686,12 +738,18 @@ def main(argv: list[str] | None = None) -> None:
         group=lambda t: (t["dataset"], t["seed"], t["fold"]),
         jobs=args.jobs,
         cache=args.cache,
+        cached_only=args.cached_only,
     )
     if args.diagnose:
         scores = json.loads(args.diagnose.read_text(encoding="utf-8"))["datasets"]
         table, figures = diagnostics_table(results, scores)
-        report([table], "Image protocol: reports on the samples", args.output)
-        write_json(args.json, {"columns": figures})
+        values = report_values(results)
+        report(
+            [table, shares_table(values)],
+            "Image protocol: reports on the samples",
+            args.output,
+        )
+        write_json(args.json, {"columns": figures, "values": values})
         return
     figures = summarise(results, args.rows, datasets)
     tables = [

@@ -36,6 +36,8 @@ _REPORT_COLUMNS = (
     "memorised",
     "recognised",
 )
+#: Inches of heat maps side by side in a figure plot_synthetic_reports creates.
+PAGE_WIDTH = 11.0
 
 
 def _pyplot(caller: str):
@@ -357,6 +359,7 @@ def plot_synthetic_reports(
     fig: Figure | None = None,
     figsize: tuple[float, float] | None = None,
     cmap: str = "viridis",
+    n_cols: int | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """Compare samplers class by class: one heat map per report column.
 
@@ -381,6 +384,9 @@ def plot_synthetic_reports(
         Size of a created figure; by default sized by samplers and classes.
     cmap : str, default="viridis"
         Colour map of the heat maps.
+    n_cols : int or None, default=None
+        Heat maps per line of the figure; ``None`` puts as many side by side
+        as fit in a page-wide figure (one per line with many classes).
 
     Returns
     -------
@@ -439,12 +445,25 @@ def plot_synthetic_reports(
             )
         classes += [label for label in report.index if label not in classes]
     classes.sort(key=lambda label: label == "all")  # stable: "all" last
+    map_width = 0.6 * len(classes) + 0.4  # inches: a value per class
+    if n_cols is None:
+        n_cols = int(np.clip(PAGE_WIDTH // map_width, 1, len(columns)))
+    elif not isinstance(n_cols, numbers.Integral) or n_cols < 1:
+        raise ValueError(f"n_cols must be a positive integer or None; got {n_cols!r}.")
+    n_lines = -(-len(columns) // n_cols)
     if fig is None:
         fig = plt.figure(
             figsize=figsize
-            or (1.5 + 0.6 * len(columns) * len(classes), 0.8 + 0.4 * len(reports))
+            or (
+                1.5 + map_width * n_cols,
+                n_lines * (1.0 + 0.4 * len(reports)),
+            ),
+            layout="constrained",
         )
-    axes = np.asarray(fig.subplots(1, len(columns), squeeze=False, sharey=True))[0]
+    grid = np.asarray(fig.subplots(n_lines, n_cols, squeeze=False, sharey=True))
+    for unused in grid.flat[len(columns) :]:
+        unused.remove()
+    axes = grid.flat[: len(columns)]
     for ax, column in zip(axes, columns, strict=True):
         values = np.array(
             [

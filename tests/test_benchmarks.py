@@ -133,6 +133,13 @@ def test_bench_images_resumes_from_its_cache_and_takes_custom_rows(tmp_path):
     assert [json.loads(line)["row"] for line in lines] == ["SMOTE", "quiet"]
     _, rows = table_rows(stdout, "Balanced accuracy (%)")
     assert [row[0] for row in rows] == ["SMOTE", "quiet"]
+    # --cached-only reports what the cache holds and runs nothing
+    stdout, _ = run_script(
+        "bench_images.py", *common, "none", "--cached-only", tmp_path=tmp_path
+    )
+    assert len(cache.read_text(encoding="utf-8").splitlines()) == 2
+    _, rows = table_rows(stdout, "Balanced accuracy (%)")
+    assert [row[:2] for row in rows][1] == ["none", "n/a"]  # not run
 
 
 def test_bench_tabular_quick(tmp_path):
@@ -190,3 +197,38 @@ def test_bench_speed_quick(tmp_path):
     assert [row[0] for row in rows] == ["1", "2"]
     saved = json.loads(figures.read_text(encoding="utf-8"))
     assert {"command", "sizes", "images", "tabular"} <= set(saved)
+
+
+def test_bench_images_diagnose_ranks_report_columns_against_scores(tmp_path):
+    scores = tmp_path / "scores.json"
+    common = ["--datasets", "digits", "--seeds", "0", "1", "2"]
+    rows = ["--rows", "none", "SMOTE", "DeepSMOTE"]
+    run_script(
+        "bench_images.py", *common, *rows, "--json", str(scores), tmp_path=tmp_path
+    )
+    diagnostics = tmp_path / "diagnostics.json"
+    stdout, written = run_script(
+        "bench_images.py",
+        *common,
+        *rows,
+        "--diagnose",
+        str(scores),
+        "--json",
+        str(diagnostics),
+        tmp_path=tmp_path,
+    )
+    check_header(written, "bench_images.py")
+    header, table = table_rows(stdout, "Does the report rank samplers")
+    assert header == ["column", "Spearman (pairs)", "within digits"]
+    assert [row[0] for row in table][:2] == ["precision", "recall"]
+    # no report for the row without synthetic samples: two pairs per column
+    assert all(row[1].endswith("(2)") for row in table)
+    saved = json.loads(diagnostics.read_text(encoding="utf-8"))
+    assert set(saved["values"]["digits"]) == {"SMOTE", "DeepSMOTE"}
+    smote = saved["values"]["digits"]["SMOTE"]
+    assert list(smote)[-1] == "all" and 0 <= smote["all"]["recognised"] <= 1
+    _, shares = table_rows(stdout, "The reports by class")
+    assert {(row[1], row[2]) for row in shares} >= {
+        ("SMOTE", "all"),
+        ("DeepSMOTE", "9"),
+    }

@@ -421,16 +421,35 @@ def test_synthetic_reports_plot_a_heat_map_per_column(pyplot, reports):
     assert len(ax.texts) == 8  # the values, but for the blank cell
 
 
+def test_synthetic_reports_plot_wraps_many_classes_onto_lines(pyplot):
+    X, y = _blobs()
+    report = synthetic_report(X, y, X, y)  # 3 classes
+    many = report.rename(index=lambda label: f"class {label}").reindex(
+        [f"class {i}" for i in range(20)]
+    )
+    columns = ["precision", "recall", "density", "coverage"]
+    fig, axes = plot_synthetic_reports({"a": many, "b": many}, columns)
+    lines = {ax.get_subplotspec().rowspan.start for ax in axes}
+    assert lines == {0, 1, 2, 3}  # 21 classes each: one heat map per line
+    assert fig.get_figwidth() < 15 and len(fig.axes) == 4
+    fig, axes = plot_synthetic_reports({"a": report}, columns[:3])
+    assert {ax.get_subplotspec().rowspan.start for ax in axes} == {0}  # 4 classes
+    fig, axes = plot_synthetic_reports({"a": report}, columns, n_cols=3)
+    assert [ax.get_subplotspec().rowspan.start for ax in axes] == [0, 0, 0, 1]
+    assert len(fig.axes) == 4  # the unused sixth place is removed
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         ({"reports": {}}, "non-empty mapping"),
+        ({"n_cols": 0}, "n_cols must be a positive integer"),
         ({"reports": [1]}, "non-empty mapping"),
         ({"reports": {"a": np.zeros((2, 2))}}, r"reports\['a'\] must be a DataFrame"),
         ({"columns": ["fidelity"]}, "has no column 'fidelity'"),
         ({"columns": []}, "at least one report column"),
     ],
-    ids=["empty", "list", "array", "column", "no-column"],
+    ids=["empty", "n_cols", "list", "array", "column", "no-column"],
 )
 def test_synthetic_reports_plot_rejects_bad_input(pyplot, reports, args, message):
     with pytest.raises(ValueError, match=message):

@@ -509,6 +509,23 @@ def test_numbers_match_a_hand_computation(tmp_path):
                         classifier_s=(1.0, 2.0, 3.0),
                     ),
                     "oracle": _image_row([0, 1, 2], [0.90, 0.92, 0.94]),
+                },
+                "other": {
+                    "SMOTE": _image_row([0, 1, 2], [0.60, 0.60, 0.60]),
+                    "DeepSMOTE + MAMix": _image_row([0, 1, 2], [0.59, 0.58, 0.60]),
+                },
+            },
+        },
+    )
+    _write_json(
+        tmp_path,
+        "ablations.json",
+        {
+            "command": "python benchmarks/bench_images.py --rows ...",
+            "datasets": {
+                "toy": {
+                    "SMOTE": _image_row([0, 1], [0.80, 0.82]),
+                    "no noise": _image_row([0, 1], [0.79, 0.80]),
                 }
             },
         },
@@ -581,6 +598,9 @@ def test_numbers_match_a_hand_computation(tmp_path):
                 "recognised": {"pooled": 0.62, "within": {"toy": 0.5}, "n_pairs": 12},
                 "recall": {"pooled": -0.3, "within": {"toy": None}, "n_pairs": 12},
             },
+            "values": {
+                "toy": {"SMOTE": {"1": {"recognised": 0.904}, "all": {"recall": None}}}
+            },
         },
     )
     figures = numbers.figures(tmp_path)
@@ -600,6 +620,11 @@ def test_numbers_match_a_hand_computation(tmp_path):
         "images-toy-DeepSMOTE-MAMix-resample-mib": "300",
         "images-toy-DeepSMOTE-MAMix-classifier-s": "2.0",
         "images-toy-oracle-vs-SMOTE": "+10.0 ± 0.0 (3/3 seeds ahead)",
+        # over the data sets: toy +2.67, other -1.0
+        "images-all-DeepSMOTE-MAMix-vs-SMOTE": "+0.8 (ahead on 1/2 data sets)",
+        # the same names, from the ablations' file
+        "ablations-toy-no-noise-vs-SMOTE": "-1.5 ± 0.7 (0/2 seeds ahead)",
+        "ablations-all-no-noise-vs-SMOTE": "-1.5 (ahead on 0/1 data sets)",
         # per seed, the mean over the sets: SMOTE 65, 70
         "tabular-kNN-SMOTE-gmean": "67.5 ± 3.5",
         "tabular-kNN-none-f1": "50.0 ± 0.0",
@@ -621,6 +646,7 @@ def test_numbers_match_a_hand_computation(tmp_path):
         "speed-size-elpv-mono-32px-rows": "1,074",
         "diagnostics-recognised-spearman": "+0.62",
         "diagnostics-precision-within-toy": "+0.20",
+        "diagnostics-toy-SMOTE-1-recognised": "0.90",
         "diagnostics-best-column": "recognised",
         "diagnostics-best-spearman": "+0.62",
         "diagnostics-best-pairs": "12",
@@ -635,8 +661,11 @@ def test_numbers_match_a_hand_computation(tmp_path):
         "images-toy-MAMix-vs-MAMix",
         "images-toy-SMOTE-gap-closed",
         "images-toy-oracle-gap-closed",
+        # not every data set has an oracle
+        "images-all-oracle-vs-SMOTE",
         "tabular-kNN-SMOTE-vs-SMOTE",
         "diagnostics-recall-within-toy",
+        "diagnostics-toy-SMOTE-all-recall",
     ):
         assert absent not in figures, absent
 
