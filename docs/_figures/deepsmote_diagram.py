@@ -1,8 +1,9 @@
 """Schematic of DeepSMOTE for the user guide (drawn by the plot directive).
 
-It shows the defaults: SMOTE's interpolation in the latent space, Gaussian
-noise on the new code (``latent_noise``) and residual decoding (the decoded
-code plus the interpolated reconstruction residuals of its two sources).
+It shows the defaults: SMOTE's interpolation in the latent space, the latent
+noise (the deviation of a random real code from its class mean, moved onto
+the new code) and residual decoding (the decoded code plus the interpolated
+reconstruction residuals of its two sources).
 
 The figure is 9 inches wide and shown at the width of the text (about 800
 pixels), so its labels need 11 to 14 points to read like the text around it.
@@ -122,20 +123,25 @@ latent.scatter(*majority.T, s=10, color=BLUE, alpha=0.35, label="other classes")
 latent.scatter(*minority.T, s=18, color=ORANGE, label="class c")
 base, neighbour = minority[0], minority[1]  # a point and one of its neighbours
 between = base + 0.6 * (neighbour - base)
-new = between + np.array([-0.07, 0.11])  # moved by the latent noise
+# the latent noise: a real code's deviation from its class mean, moved over
+centre = majority.mean(axis=0)
+real = majority[np.argmin(np.linalg.norm(majority - centre - (-0.16, 0.14), axis=1))]
+deviation = real - centre
+new = between + deviation
 latent.plot(*np.c_[base, neighbour], color=ORANGE, lw=1, ls="--")
-latent.add_patch(plt.Circle(between, 0.13, fill=False, ls=":", lw=0.9, color="#c44e52"))
-latent.annotate(
-    "",
-    new,
-    between,
-    arrowprops={"arrowstyle": "-|>", "color": "#c44e52", "lw": 0.9},
-)
+latent.scatter(*centre, marker="+", s=60, color="black", zorder=3)
+for start, end in ((centre, centre + deviation), (between, new)):
+    latent.annotate(
+        "",
+        end,
+        start,
+        arrowprops={"arrowstyle": "-|>", "color": "#c44e52", "lw": 0.9},
+    )
 latent.scatter(*new, marker="*", s=110, color="#c44e52", zorder=3, label="new code")
 latent.text(
     0.03,
     0.05,
-    "z̃ = z + g (z_nn − z) + noise",
+    "z̃ = z + g (z_nn − z) + s (z_r − μ_r)",
     fontsize=SMALL - 1,
     transform=latent.transAxes,
 )
