@@ -318,7 +318,7 @@ def test_deprecated_training_parameters_warn_and_reach_the_autoencoder(tabular):
         device="cpu",
         random_state=0,
     )
-    with pytest.warns(FutureWarning, match="deprecated in 0.2.*Autoencoder"):
+    with pytest.warns(FutureWarning, match="deprecated in 0.3.*Autoencoder"):
         sampler.fit_resample(X, y)
     autoencoder = sampler.autoencoder_
     assert isinstance(autoencoder, Autoencoder)
