@@ -1,4 +1,6 @@
-"""Small estimators for the tests: they train in well under a second."""
+"""Small estimators for the tests (they train in well under a second), and fakes."""
+
+import builtins
 
 from imblearn_deepsmote import Autoencoder, DeepSMOTE
 from imblearn_deepsmote.deepsmote._sampler import DEPRECATED_TRAINING_PARAMS
@@ -19,3 +21,15 @@ def tiny_deepsmote(**params) -> DeepSMOTE:
     if not hasattr(autoencoder, "fit"):  # a network: a name or a factory
         autoencoder = Autoencoder(module=autoencoder or "auto", **training)
     return DeepSMOTE(autoencoder=autoencoder, **{"random_state": 0, **params})
+
+
+def hide_package(monkeypatch, package: str) -> None:
+    """Make ``import package`` (and its submodules) fail, as if not installed."""
+    real_import = builtins.__import__
+
+    def without(name, *args, **kwargs):
+        if name.startswith(package):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without)

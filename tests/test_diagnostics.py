@@ -1,9 +1,8 @@
 """Reports on synthetic samples: known answers, chunking, inputs, the plot."""
 
-import builtins
-
 import numpy as np
 import pytest
+from helpers import hide_package
 from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE
 from sklearn.datasets import make_classification
@@ -368,14 +367,7 @@ def test_bad_input_gets_a_clear_error_naming_it(changes, message):
 
 
 def test_missing_pandas_is_an_import_error_naming_the_extra(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_pandas(name, *args, **kwargs):
-        if name.startswith("pandas"):
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    hide_package(monkeypatch, "pandas")
     with pytest.raises(ImportError, match=r"imblearn-deepsmote\[diagnostics\]"):
         _call()
 

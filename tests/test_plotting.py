@@ -1,12 +1,11 @@
 """Plots of real next to synthetic images and of DeepSMOTE's training curves."""
 
-import builtins
 import sys
 
 import numpy as np
 import pytest
 import torch
-from helpers import tiny_deepsmote
+from helpers import hide_package, tiny_deepsmote
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
@@ -174,14 +173,7 @@ def test_history_without_losses_is_a_clear_error(history):
 
 
 def test_missing_matplotlib_is_an_import_error_naming_the_extra(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_matplotlib(name, *args, **kwargs):
-        if name.startswith("matplotlib"):
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    hide_package(monkeypatch, "matplotlib")
     monkeypatch.delitem(sys.modules, "matplotlib.pyplot")
     with pytest.raises(ImportError, match=r"pip install imblearn-deepsmote\[plot\]"):
         plot_history([{"epoch": 1, "train_loss": 1.0}])
