@@ -262,10 +262,16 @@ def run_tasks(
     list of dict
         The results of the tasks that have one, in the order of ``tasks``.
     """
-    if cache is None:
-        handle, name = tempfile.mkstemp(suffix=".jsonl")
-        os.close(handle)
-        cache = Path(name)
+    if cache is None:  # the workers still hand their results over in a file
+        with tempfile.TemporaryDirectory() as folder:
+            return run_tasks(
+                run,
+                tasks,
+                group=group,
+                jobs=jobs,
+                cache=Path(folder) / "results.jsonl",
+                cached_only=cached_only,
+            )
 
     def key(entry: dict) -> str:
         # a key left out (None) is the same as one a task does not have

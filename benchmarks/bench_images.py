@@ -508,43 +508,43 @@ REPORT_COLUMNS = (
 )
 
 
-def diagnostics_table(results: list[dict], scores: dict) -> tuple[Table, dict]:
+def diagnostics_table(values: dict, scores: dict) -> tuple[Table, dict]:
     """How well each report column ranks samplers as the classifier does.
 
     Per data set and row, a column's value (its "all" row, mean over folds
-    and seeds) is set against the row's balanced accuracy (mean over seeds,
-    from ``scores``, the JSON of a classification run). Spearman's rank
-    correlation is taken over all (data set, row) pairs after removing each
-    data set's mean from both (so data sets that are simply easier do not
-    count), and within each data set.
+    and seeds: ``values`` from :func:`report_values`) is set against the
+    row's balanced accuracy (mean over seeds, from ``scores``, the JSON of a
+    classification run). Spearman's rank correlation is taken over all
+    (data set, row) pairs after removing each data set's mean from both (so
+    data sets that are simply easier do not count), and within each data
+    set.
     """
     from scipy.stats import spearmanr
 
-    pairs: dict[str, list] = {}
-    for r in results:
-        key = (r["dataset"], r["row"])
-        if r["row"] in scores.get(r["dataset"], {}):
-            pairs.setdefault(key, []).append(r["report"]["all"])
-    datasets = sorted({dataset for dataset, _ in pairs})
+    scored = {
+        dataset: [row for row in rows if row in scores.get(dataset, {})]
+        for dataset, rows in values.items()
+    }
+    datasets = sorted(dataset for dataset, rows in scored.items() if rows)
     table = Table(
         "Does the report rank samplers as the classifier does?",
         ["column", "Spearman (pairs)", *(f"within {d}" for d in datasets)],
     )
     figures = {}
     for column in REPORT_COLUMNS:
-        values, accuracy, within = [], [], {}
+        centred, accuracy, within = [], [], {}
         for dataset in datasets:
-            rows = [row for d, row in pairs if d == dataset]
-            x = [np.mean([rep[column] for rep in pairs[dataset, r]]) for r in rows]
+            rows = scored[dataset]
+            x = [values[dataset][r]["all"][column] for r in rows]
             a = [np.mean(scores[dataset][r]["balanced_accuracy"]) for r in rows]
             within[dataset] = spearmanr(x, a).statistic if len(rows) > 2 else np.nan
-            values += list(np.subtract(x, np.mean(x)))
+            centred += list(np.subtract(x, np.mean(x)))
             accuracy += list(np.subtract(a, np.mean(a)))
-        pooled = spearmanr(values, accuracy).statistic
-        figures[column] = {"pooled": pooled, "within": within, "n_pairs": len(values)}
+        pooled = spearmanr(centred, accuracy).statistic
+        figures[column] = {"pooled": pooled, "within": within, "n_pairs": len(centred)}
         table.add_row(
             column,
-            f"{pooled:+.2f} ({len(values)})",
+            f"{pooled:+.2f} ({len(centred)})",
             *(f"{within[d]:+.2f}" for d in datasets),
         )
     table.notes = [
@@ -742,8 +742,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.diagnose:
         scores = json.loads(args.diagnose.read_text(encoding="utf-8"))["datasets"]
-        table, figures = diagnostics_table(results, scores)
         values = report_values(results)
+        table, figures = diagnostics_table(values, scores)
         report(
             [table, shares_table(values)],
             "Image protocol: reports on the samples",
