@@ -130,6 +130,29 @@ ROWS: dict[str, dict[str, Any]] = {
         "sampler": "DeepSMOTE",
         "sampler_params": {"latent_noise": 0.75, "latent_noise_kind": "gaussian"},
     },
+    # the latent steps where the noise rule finds no noise (ELPV)
+    "DeepSMOTE, no fallback": {
+        "sampler": "DeepSMOTE",
+        "sampler_params": {"fallback": None},
+    },
+    # the latent steps with a longer-trained autoencoder, or codes shaped by
+    # the labels
+    "DeepSMOTE, 60 epochs": {
+        "sampler": "DeepSMOTE",
+        "sampler_params": {"fallback": None},
+        "autoencoder": {"max_epochs": 60},
+    },
+    "DeepSMOTE, class loss": {
+        "sampler": "DeepSMOTE",
+        "sampler_params": {"fallback": None},
+        "autoencoder": {"class_loss_weight": 1.0},
+    },
+    # partial balancing, and margins from the counts the classifier trains on
+    "DeepSMOTE to sqrt + MAMix": {
+        "sampler": "DeepSMOTE",
+        "sampler_params": {"sampling_strategy": "sqrt"},
+        "classifier": "MAMix",
+    },
 }
 #: The rows every run makes unless told otherwise (the others are the evidence).
 DEFAULT_ROWS = ["none", "SMOTE", "DeepSMOTE", "MAMix", "DeepSMOTE + MAMix", "oracle"]
@@ -264,6 +287,8 @@ def make_sampler(kind: str, params: dict, spec: dict, seed: int, context):
     from imblearn_deepsmote import DeepSMOTE
 
     k = min(5, int(np.bincount(context.y).min()) - 1)
+    if params.get("sampling_strategy") == "sqrt":
+        params = {**params, "sampling_strategy": partial_balance}
     if kind == "SMOTE":
         return SMOTE(k_neighbors=k, random_state=seed, **params), 0.0, 0.0
     autoencoder, fit_s, fit_mib = context.autoencoder(spec["autoencoder"])
@@ -274,6 +299,12 @@ def make_sampler(kind: str, params: dict, spec: dict, seed: int, context):
         **params,
     )
     return sampler, fit_s, fit_mib
+
+
+def partial_balance(y) -> dict:
+    """Each class over-sampled to ``sqrt(n_class * n_max)`` samples."""
+    counts = np.bincount(y)
+    return {c: int(np.sqrt(n * counts.max())) for c, n in enumerate(counts) if n}
 
 
 def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):

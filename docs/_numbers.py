@@ -1,8 +1,8 @@
 """Every benchmark figure the documentation quotes, computed from the JSON files.
 
 The benchmark scripts write their results as JSON into ``docs/benchmarks/``
-(``--json``): ``images.json``, ``ablations.json`` and ``screening.json``
-(``bench_images.py``), ``tabular.json``
+(``--json``): ``images.json``, ``ablations.json``, ``mechanisms.json`` and
+``screening.json`` (``bench_images.py``), ``tabular.json``
 (``bench_tabular.py``), ``speed.json`` (``bench_speed.py``) and
 ``diagnostics.json`` (the report-against-accuracy run of
 ``bench_images.py``). :func:`figures` reads those present and turns them into
@@ -40,10 +40,12 @@ Images (``images.json``), for each data set ``D`` and row ``R``:
     per-data-set mean differences to ``SMOTE`` in points, and on how many
     data sets the row is ahead: ``"+1.6 (ahead on 3/4 data sets)"``.
 
-``ablations.json`` (the same script, rows that vary one DeepSMOTE setting)
-and ``screening.json`` (the same script reporting the development runs from
-their cache, ``--cached-only``) define the same names with ``ablations`` and
-``screening`` in place of ``images``.
+``ablations.json`` (the same script, rows that vary one DeepSMOTE setting),
+``mechanisms.json`` (the same script, the remedies tried for the defect
+images and for DeepSMOTE + MAMix) and ``screening.json`` (the same script
+reporting the development runs from their cache, ``--cached-only``) define
+the same names with ``ablations``, ``mechanisms`` and ``screening`` in place
+of ``images``.
 
 Tabular data (``tabular.json``), for each classifier ``C`` and resampler
 ``R`` (each score first averaged over the data sets, per seed):
@@ -290,6 +292,7 @@ def diagnostics_figures(data: dict) -> dict[str, str]:
 SOURCES: dict[str, Callable[[dict], dict[str, str]]] = {
     "images.json": image_figures,
     "ablations.json": partial(image_figures, source="ablations"),
+    "mechanisms.json": partial(image_figures, source="mechanisms"),
     "screening.json": partial(image_figures, source="screening"),
     "tabular.json": tabular_figures,
     "speed.json": speed_figures,

@@ -568,3 +568,93 @@ def test_the_k_neighbors_warning_points_at_the_users_line_once_per_search(tabula
         search.fit(X[keep], y[keep])  # the user's line
     ours = [w for w in caught if "k_neighbors" in str(w.message)]
     assert len(ours) == 1 and ours[0].filename == __file__
+
+
+@pytest.fixture
+def no_latent_noise_found(monkeypatch):
+    """``latent_noise="auto"`` finds no scale above 0 (as on the ELPV cells)."""
+    from imblearn_deepsmote.deepsmote._latent import LatentGenerator
+
+    monkeypatch.setattr(
+        LatentGenerator, "recognised_noise_scale", lambda self, n_new, rs: 0.0
+    )
+
+
+def test_images_fall_back_to_smote_on_the_rows_when_auto_finds_no_latent_noise(
+    make_images, no_latent_noise_found
+):
+    from imblearn.over_sampling import SMOTE
+
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8, 12))
+    sampler = tiny(k_neighbors=3)
+    X_res, y_res = sampler.fit_resample(X.reshape(-1, 8, 8), y)
+    X_smote, y_smote = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+    assert np.array_equal(X_res.reshape(len(X_res), -1), X_smote)
+    assert np.array_equal(y_res, y_smote)
+    assert sampler.latent_noise_ == 0.0
+    assert isinstance(sampler.fallback_sampler_, SMOTE)
+    assert sampler.fallback_sampler_.get_params()["random_state"] == 0
+
+
+@pytest.mark.parametrize(
+    "params, tabular_rows",
+    [({"fallback": None}, False), ({"latent_noise": 0.0}, False), ({}, True)],
+    ids=["fallback=None", "latent_noise=0", "tabular rows"],
+)
+def test_the_latent_steps_run_without_noise_unless_auto_chose_no_noise_for_images(
+    make_images, no_latent_noise_found, params, tabular_rows
+):
+    from imblearn.over_sampling import SMOTE
+
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8))
+    sampler = tiny(**params)
+    X_res, _ = sampler.fit_resample(X if tabular_rows else X.reshape(-1, 8, 8), y)
+    assert sampler.fallback_sampler_ is None
+    X_smote, _ = SMOTE(random_state=0).fit_resample(X, y)
+    assert not np.allclose(X_res.reshape(len(X_res), -1), X_smote)
+
+
+def test_latent_steps_run_when_auto_finds_a_latent_noise(make_images, monkeypatch):
+    from imblearn_deepsmote.deepsmote._latent import LatentGenerator
+
+    monkeypatch.setattr(
+        LatentGenerator, "recognised_noise_scale", lambda self, n_new, rs: 0.5
+    )
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8))
+    sampler = tiny()
+    sampler.fit_resample(X.reshape(-1, 8, 8), y)
+    assert sampler.latent_noise_ == 0.5
+    assert sampler.fallback_sampler_ is None
+
+
+def test_a_given_fallback_sampler_is_cloned_and_run_on_the_rows(
+    make_images, no_latent_noise_found
+):
+    from imblearn.over_sampling import RandomOverSampler
+
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8))
+    given = RandomOverSampler()
+    sampler = tiny(fallback=given)
+    X_res, y_res = sampler.fit_resample(X.reshape(-1, 8, 8), y)
+    assert sampler.fallback_sampler_ is not given
+    assert not hasattr(given, "sampling_strategy_")
+    rows = X_res.reshape(len(X_res), -1)
+    for row in rows[len(X) :]:  # copies of real rows of the minority class
+        assert np.any(np.all(X[y == 1] == row, axis=1))
+    assert Counter(y_res) == {0: 30, 1: 30}
+
+
+def test_after_a_fallback_integer_pixels_are_kept_and_generate_works(
+    make_images, no_latent_noise_found
+):
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8))
+    images = np.clip(X * 40 + 100, 0, 255).astype(np.uint8).reshape(-1, 8, 8)
+    sampler = tiny()
+    X_res, _ = sampler.fit_resample(images, y)
+    assert sampler.fallback_sampler_ is not None
+    assert X_res.dtype == np.uint8 and np.array_equal(X_res[: len(images)], images)
+    new = sampler.generate(20, target_class=1, random_state=0)
+    assert new.shape == (20, 8, 8) and new.dtype == np.uint8
+    members = images[y == 1]  # interpolations stay inside the class's range
+    assert np.all(new >= members.min(axis=0)) and np.all(new <= members.max(axis=0))
+    assert np.array_equal(new, sampler.generate(20, target_class=1, random_state=0))

@@ -464,6 +464,7 @@ README_FIGURES = [
     "images-mnist-DeepSMOTE-vs-SMOTE",
     "images-mnist-MAMix-vs-SMOTE",
     "images-mnist-seeds",
+    "mechanisms-elpv-DeepSMOTE-no-fallback-vs-SMOTE",
     "speed-size-mnist-ir-100-28px-s",
     "tabular-DeepSMOTE-fit-s",
     "tabular-LogReg-DeepSMOTE-vs-SMOTE",

@@ -28,7 +28,13 @@ from ..utils._images import ImageLayout, array_shape
 from ..utils._torch import draw_seed
 from ..utils._warnings import warn_user
 from ._autoencoder import Autoencoder
-from ._latent import LatentGenerator, _python, as_dtype
+from ._latent import (
+    LatentGenerator,
+    _python,
+    as_dtype,
+    class_neighbors,
+    resample_codes,
+)
 
 __all__ = ["DeepSMOTE"]
 
@@ -135,7 +141,8 @@ class DeepSMOTE(BaseOverSampler):
         real codes about as often (within 10 %) as without noise: high where
         classes vary alike (strokes), low where the large classes' variation
         crosses into the small ones (subtle defects); for tabular rows it is
-        0. The value used is ``latent_noise_``.
+        0. The value used is ``latent_noise_``. Where ``"auto"`` finds no
+        scale above 0 for images, see ``fallback``.
 
     latent_noise_kind : {{"deviations", "gaussian"}}, default="deviations"
         ``"deviations"``: the deviation of a randomly drawn training code
@@ -143,6 +150,17 @@ class DeepSMOTE(BaseOverSampler):
         real samples vary, transferred to the new one). ``"gaussian"``:
         independent Gaussian noise per dimension with the standard deviation
         of those deviations (0.2's noise).
+
+    fallback : imblearn over-sampler, "auto" or None, default="auto"
+        What over-samples the images when ``latent_noise="auto"`` finds no
+        noise scale above 0 (no latent variation keeps new codes in their
+        class): the over-sampler is then run on the input rows instead of
+        the latent codes, since the latent steps without noise add nothing
+        measurable over it (:ref:`evidence_defaults`). ``"auto"`` is the
+        latent sampler itself, ``SMOTE(k_neighbors=k_neighbors)`` by default:
+        DeepSMOTE then returns what that SMOTE would with the same int
+        ``random_state``. ``None`` keeps the latent steps without noise. The
+        sampler used is ``fallback_sampler_``.
 
     decoding : {{"residual", "direct"}}, default="residual"
         How new codes become samples. ``"direct"`` decodes them, as in the
@@ -194,6 +212,11 @@ mixed_precision, verbose : deprecated
 
     latent_noise_ : float
         The latent noise used (``latent_noise`` with ``"auto"`` resolved).
+
+    fallback_sampler_ : imblearn over-sampler or None
+        The over-sampler that made the samples from the input rows (see
+        ``fallback``), with its settings; ``None`` when the latent steps
+        made them.
 
     n_features_in_ : int
         Number of features in the input dataset.
@@ -250,6 +273,7 @@ mixed_precision, verbose : deprecated
             StrOptions({"auto"}),
         ],
         "latent_noise_kind": [StrOptions({"deviations", "gaussian"})],
+        "fallback": [HasMethods(["fit_resample"]), StrOptions({"auto"}), None],
         "decoding": [StrOptions({"direct", "residual"})],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
         "channels_last": ["boolean"],
@@ -267,6 +291,7 @@ mixed_precision, verbose : deprecated
         latent_sampler=None,
         latent_noise="auto",
         latent_noise_kind="deviations",
+        fallback="auto",
         decoding="residual",
         image_shape=None,
         channels_last=False,
@@ -291,6 +316,7 @@ mixed_precision, verbose : deprecated
         self.latent_sampler = latent_sampler
         self.latent_noise = latent_noise
         self.latent_noise_kind = latent_noise_kind
+        self.fallback = fallback
         self.decoding = decoding
         self.image_shape = image_shape
         self.channels_last = channels_last
@@ -360,6 +386,9 @@ mixed_precision, verbose : deprecated
             )
         self.latent_noise_ = self._generator.noise
         self._dtype, self._sample_shape = X.dtype, X.shape[1:]
+        self.fallback_sampler_ = self._fallback_sampler()
+        if self.fallback_sampler_ is not None:
+            return self._resample_rows(X, y, counts, random_state)
         blocks = [
             (label, self._generator.new_codes(label, n_new, random_state))
             for label, n_new in self.sampling_strategy_.items()
@@ -372,6 +401,54 @@ mixed_precision, verbose : deprecated
         X_resampled[: len(X)] = X
         self._generator.decode_into(blocks, X_resampled[len(X) :])
         return X_resampled, np.concatenate([y, *labels])
+
+    def _fallback_sampler(self):
+        """The sampler to run on the input rows, or None (see ``fallback``)."""
+        found_no_noise = (
+            self.latent_noise == "auto"
+            and self.autoencoder_.image_shape_ is not None
+            and self.latent_noise_ == 0
+        )
+        if not found_no_noise or self.fallback is None:
+            return None
+        return clone(self.latent_sampler_ if self.fallback == "auto" else self.fallback)
+
+    def _resample_rows(self, X, y, counts: dict, random_state):
+        """``fit_resample``'s output made by ``fallback_sampler_`` on the rows.
+
+        One call for every class, as the sampler alone would be run: with an
+        int ``random_state``, its samples are those of the sampler given that
+        ``random_state``. Integer pixels are interpolated as floats and
+        rounded, as decoded ones are.
+        """
+        sampler = self.fallback_sampler_
+        wanted = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
+        k = sampler.get_params().get("k_neighbors")
+        if k is not None:  # the smallest class bounds the neighbours of all
+            smallest = min(wanted, key=counts.get)
+            sampler.set_params(
+                k_neighbors=class_neighbors(k, counts[smallest], smallest)
+            )
+        seed = self.random_state
+        if not isinstance(seed, numbers.Integral):
+            seed = draw_seed(random_state)
+        sampler.set_params(
+            sampling_strategy={
+                _python(label): int(counts[label] + n) for label, n in wanted.items()
+            },
+            random_state=seed,
+        )
+        rows = self._rows(X)
+        rows_res, y_res = sampler.fit_resample(rows, y)
+        self._training_rows = rows
+        X_new = as_dtype(rows_res[len(X) :], X.dtype).reshape(-1, *X.shape[1:])
+        return np.concatenate([X, X_new]), np.concatenate([y, y_res[len(y) :]])
+
+    @staticmethod
+    def _rows(X) -> np.ndarray:
+        """Samples as rows, floating point (integers become float64)."""
+        rows = X.reshape(len(X), -1)
+        return rows if rows.dtype.kind == "f" else rows.astype(np.float64)
 
     # ------------------------------------------------------------------ #
     # the autoencoder                                                     #
@@ -542,7 +619,8 @@ mixed_precision, verbose : deprecated
         The latent steps run again on the latent codes of the training data,
         so this costs no retraining: ask for as many samples as you need.
         Classes that ``fit_resample`` did not over-sample are decoded
-        without residuals.
+        without residuals. After a ``fallback``, ``fallback_sampler_`` makes
+        them from the training rows instead.
 
         Parameters
         ----------
@@ -581,9 +659,18 @@ mixed_precision, verbose : deprecated
             )
         if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
             raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
-        new = self._generator.new_codes(
-            target_class, n_samples, check_random_state(random_state)
-        )
+        random_state = check_random_state(random_state)
+        if self.fallback_sampler_ is not None:  # on the rows, as codes would be
+            rows = resample_codes(
+                self.fallback_sampler_,
+                self._training_rows,
+                self._generator.y,
+                target_class,
+                n_samples,
+                random_state,
+            )
+            return as_dtype(rows, self._dtype).reshape(-1, *self._sample_shape)
+        new = self._generator.new_codes(target_class, n_samples, random_state)
         out = np.empty((len(new), *self._sample_shape), dtype=self._dtype)
         self._generator.decode_into([(target_class, new)], out)
         return out
