@@ -153,6 +153,12 @@ ROWS: dict[str, dict[str, Any]] = {
         "sampler_params": {"sampling_strategy": "sqrt"},
         "classifier": "MAMix",
     },
+    "DeepSMOTE to sqrt + MAMix, no DRW": {
+        "sampler": "DeepSMOTE",
+        "sampler_params": {"sampling_strategy": "sqrt"},
+        "classifier": "MAMix",
+        "classifier_params": {"drw": False},
+    },
 }
 #: The rows every run makes unless told otherwise (the others are the evidence).
 DEFAULT_ROWS = ["none", "SMOTE", "DeepSMOTE", "MAMix", "DeepSMOTE + MAMix", "oracle"]
