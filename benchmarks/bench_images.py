@@ -159,52 +159,6 @@ ROWS: dict[str, dict[str, Any]] = {
         "classifier": "MAMix",
         "classifier_params": {"drw": False},
     },
-    # MAMix owning DeepSMOTE: margins from the counts before resampling, and
-    # the rows DeepSMOTE adds known as synthetic
-    "MAMix with DeepSMOTE, synthetic unmixed": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "synthetic_mixing": "none",
-        },
-    },
-    "MAMix with DeepSMOTE, synthetic unmixed, weight 0.5": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "synthetic_mixing": "none",
-            "synthetic_weight": 0.5,
-        },
-    },
-    "MAMix with DeepSMOTE, deferred": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "deferred_sampling": True,
-        },
-    },
-    "MAMix with DeepSMOTE, deferred, synthetic unmixed": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "deferred_sampling": True,
-            "synthetic_mixing": "none",
-        },
-    },
-    "MAMix with DeepSMOTE, soft synthetic labels": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "synthetic_smoothing": 0.2,
-        },
-    },
-    "MAMix with DeepSMOTE, no synthetic pairs": {
-        "classifier": "MAMix",
-        "classifier_params": {
-            "sampler": {"kind": "DeepSMOTE"},
-            "synthetic_mixing": "with_real",
-        },
-    },
 }
 #: The rows every run makes unless told otherwise (the others are the evidence).
 DEFAULT_ROWS = ["none", "SMOTE", "DeepSMOTE", "MAMix", "DeepSMOTE + MAMix", "oracle"]
@@ -359,14 +313,8 @@ def partial_balance(y) -> dict:
     return {c: int(np.sqrt(n * counts.max())) for c, n in enumerate(counts) if n}
 
 
-def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int, context):
-    """The fitted classifier of row ``spec``.
-
-    A MAMix row whose ``classifier_params`` hold ``"sampler": {"kind":
-    "DeepSMOTE", ...}`` gives the classifier that over-sampler (built as the
-    resampler rows build theirs); its epochs make ``steps`` steps over the
-    rows it will train on.
-    """
+def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):
+    """The fitted classifier of row ``spec``."""
     if spec["classifier"] == "CE":
         return train_cnn(X_res, y_res, n_classes, steps=steps, seed=seed)
     from imblearn_deepsmote import MAMixClassifier
@@ -374,32 +322,13 @@ def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int, conte
     params = dict(spec["classifier_params"])
     if params.get("class_counts") == "before":
         params["class_counts"] = dict(Counter(y.tolist()))
-    n_rows = len(X_res)
-    if isinstance(params.get("sampler"), dict):
-        sampler_params = dict(params["sampler"])
-        kind = sampler_params.pop("kind")
-        params["sampler"], _, _ = make_sampler(
-            kind, sampler_params, spec, seed, context
-        )
-        n_rows = resampled_size(y_res, sampler_params.get("sampling_strategy"))
-        if params.get("deferred_sampling"):  # the real rows until epoch 0.8 E
-            n_rows = 0.8 * len(y_res) + 0.2 * n_rows
     model = MAMixClassifier(
         batch_size=64,
-        max_epochs=epochs_for(steps, n_rows),
+        max_epochs=epochs_for(steps, len(X_res)),
         random_state=seed,
         **params,
     )
     return model.fit(X_res, y_res)
-
-
-def resampled_size(y, sampling_strategy) -> int:
-    """How many rows an over-sampler returns: all classes raised to the
-    majority's count, or to ``sqrt(n_c * n_max)`` with ``"sqrt"``."""
-    if sampling_strategy == "sqrt":
-        return sum(partial_balance(y).values())
-    counts = np.bincount(y)
-    return int(counts.max()) * int(np.count_nonzero(counts))
 
 
 class Context:
@@ -461,10 +390,7 @@ def run_row(task: dict, split: Split, data: Images, steps: int, context) -> dict
         return {**task, "report": diagnose(X, y, X_res, y_res, seed)}
     n_classes = len(np.unique(data.y))
     with measured() as usage:
-        model = classify(spec, X_res, y_res, y, n_classes, steps, seed, context)
-    if isinstance(spec["classifier_params"].get("sampler"), dict):
-        _, fit_s, fit_mib = context.autoencoder(spec["autoencoder"])
-        resample_s, resample_mib = resample_s + fit_s, max(resample_mib, fit_mib)
+        model = classify(spec, X_res, y_res, y, n_classes, steps, seed)
     y_true, y_pred = data.y[split.test], model.predict(flat(data.X[split.test]))
     return {
         **task,

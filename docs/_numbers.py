@@ -1,8 +1,8 @@
 """Every benchmark figure the documentation quotes, computed from the JSON files.
 
 The benchmark scripts write their results as JSON into ``docs/benchmarks/``
-(``--json``): ``images.json``, ``ablations.json``, ``mechanisms.json`` and
-``screening.json`` (``bench_images.py``), ``tabular.json``
+(``--json``): ``images.json``, ``ablations.json``, ``mechanisms.json``,
+``screening.json`` and ``pipeline.json`` (``bench_images.py``), ``tabular.json``
 (``bench_tabular.py``), ``speed.json`` (``bench_speed.py``) and
 ``diagnostics.json`` (the report-against-accuracy run of
 ``bench_images.py``). :func:`figures` reads those present and turns them into
@@ -22,9 +22,9 @@ Images (``images.json``), for each data set ``D`` and row ``R``:
 ``images-D-R-ba``
     Balanced accuracy in %, mean ± standard deviation over seeds:
     ``"91.9 ± 0.1"``.
-``images-D-R-vs-SMOTE``, ``images-D-R-vs-MAMix``
-    The difference to the row ``SMOTE`` (``MAMix``) in points, paired by
-    seed: ``"+4.5 ± 1.0 (5/5 seeds ahead)"``.
+``images-D-R-vs-SMOTE``, ``images-D-R-vs-MAMix``, ``images-D-R-vs-DeepSMOTE``
+    The difference to the row ``SMOTE`` (``MAMix``, ``DeepSMOTE``) in
+    points, paired by seed: ``"+4.5 ± 1.0 (5/5 seeds ahead)"``.
 ``images-D-R-gap-closed``
     The share of the gap between ``SMOTE`` and ``oracle`` that the row
     closes, in % of the gap, from the means: ``"52"`` (only where the oracle
@@ -42,10 +42,11 @@ Images (``images.json``), for each data set ``D`` and row ``R``:
 
 ``ablations.json`` (the same script, rows that vary one DeepSMOTE setting),
 ``mechanisms.json`` (the same script, the remedies tried for the defect
-images and for DeepSMOTE + MAMix) and ``screening.json`` (the same script
-reporting the development runs from their cache, ``--cached-only``) define
-the same names with ``ablations``, ``mechanisms`` and ``screening`` in place
-of ``images``.
+images and for DeepSMOTE + MAMix), ``screening.json`` (the same script
+reporting the development runs from their cache, ``--cached-only``) and
+``pipeline.json`` (likewise, the prototypes of a classifier owning its
+over-sampler) define the same names with ``ablations``, ``mechanisms``,
+``screening`` and ``pipeline`` in place of ``images``.
 
 Tabular data (``tabular.json``), for each classifier ``C`` and resampler
 ``R`` (each score first averaged over the data sets, per seed):
@@ -169,7 +170,7 @@ def image_figures(data: dict, source: str = "images") -> dict[str, str]:
         for name, row in rows.items():
             key = f"{prefix}-{slug(name)}"
             figures[f"{key}-ba"] = mean_std(100 * np.asarray(row["balanced_accuracy"]))
-            for reference in ("SMOTE", "MAMix"):
+            for reference in ("SMOTE", "MAMix", "DeepSMOTE"):
                 if reference in rows and name != reference:
                     values, base = _aligned(row, rows[reference])
                     if values:
@@ -294,6 +295,7 @@ SOURCES: dict[str, Callable[[dict], dict[str, str]]] = {
     "ablations.json": partial(image_figures, source="ablations"),
     "mechanisms.json": partial(image_figures, source="mechanisms"),
     "screening.json": partial(image_figures, source="screening"),
+    "pipeline.json": partial(image_figures, source="pipeline"),
     "tabular.json": tabular_figures,
     "speed.json": speed_figures,
     "diagnostics.json": diagnostics_figures,

@@ -518,6 +518,7 @@ def test_numbers_match_a_hand_computation(tmp_path):
                         classifier_s=(1.0, 2.0, 3.0),
                     ),
                     "oracle": _image_row([0, 1, 2], [0.90, 0.92, 0.94]),
+                    "DeepSMOTE": _image_row([0, 1, 2], [0.84, 0.84, 0.84]),
                 },
                 "other": {
                     "SMOTE": _image_row([0, 1, 2], [0.60, 0.60, 0.60]),
@@ -623,6 +624,8 @@ def test_numbers_match_a_hand_computation(tmp_path):
         "images-toy-DeepSMOTE-MAMix-vs-SMOTE": "+2.7 ± 0.6 (3/3 seeds ahead)",
         # MAMix has seeds 0 and 1 only: 83 - 85, 85 - 81 = -2, 4
         "images-toy-DeepSMOTE-MAMix-vs-MAMix": "+1.0 ± 4.2 (1/2 seeds ahead)",
+        # 83 - 84, 85 - 84, 86 - 84 = -1, 1, 2
+        "images-toy-DeepSMOTE-MAMix-vs-DeepSMOTE": "+0.7 ± 1.5 (2/3 seeds ahead)",
         # (84.67 - 82) / (92 - 82)
         "images-toy-DeepSMOTE-MAMix-gap-closed": "27",
         "images-toy-DeepSMOTE-MAMix-resample-s": "30.0",
@@ -668,6 +671,9 @@ def test_numbers_match_a_hand_computation(tmp_path):
     for absent in (
         "images-toy-SMOTE-vs-SMOTE",
         "images-toy-MAMix-vs-MAMix",
+        "images-toy-DeepSMOTE-vs-DeepSMOTE",
+        # DeepSMOTE is not in every data set
+        "images-all-DeepSMOTE-vs-SMOTE",
         "images-toy-SMOTE-gap-closed",
         "images-toy-oracle-gap-closed",
         # not every data set has an oracle

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
-from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 from skorch import NeuralNetClassifier
@@ -91,10 +90,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         labels (``classes_``). The DRW weights always come from the
         ``y`` given to ``fit``: re-weighting corrects the distribution the
         loss is averaged over, and re-weighting an already balanced set by
-        the original counts over-corrects (on MNIST at imbalance ratio 100,
-        SMOTE then MAMix with the original counts scored 0.847 and 0.809
-        balanced accuracy with such DRW, 0.891 and 0.861 without, seeds 0
-        and 1).
+        the original counts over-corrects (:ref:`mamix_pitfall`).
     mamix_ratio : float, default=-0.25
         Exponent of the class counts in the MAMix pivot; ``0`` is Mixup.
     alpha : float, default=1.0
@@ -200,11 +196,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         ],
         "drw_beta": [Interval(numbers.Real, 0, 1, closed="left")],
         "classes": ["array-like", None],
-        "sampler": [HasMethods(["fit_resample"]), None],
-        "synthetic_mixing": [StrOptions({"all", "with_real", "none"})],
-        "synthetic_weight": [Interval(numbers.Real, 0, 1, closed="right")],
-        "deferred_sampling": ["boolean"],
-        "synthetic_smoothing": [Interval(numbers.Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -214,11 +205,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         image_shape: Sequence[int] | None = None,
         channels_last: bool = False,
         class_counts: Sequence[float] | np.ndarray | Mapping[Any, float] | None = None,
-        sampler: Any = None,
-        synthetic_mixing: str = "all",
-        synthetic_weight: float = 1.0,
-        deferred_sampling: bool = False,
-        synthetic_smoothing: float = 0.0,
         mamix_ratio: float = -0.25,
         alpha: float = 1.0,
         drw: bool = True,
@@ -256,11 +242,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         self.image_shape = image_shape
         self.channels_last = channels_last
         self.class_counts = class_counts
-        self.sampler = sampler
-        self.synthetic_mixing = synthetic_mixing
-        self.synthetic_weight = synthetic_weight
-        self.deferred_sampling = deferred_sampling
-        self.synthetic_smoothing = synthetic_smoothing
         self.mamix_ratio = mamix_ratio
         self.alpha = alpha
         self.drw = drw
@@ -361,14 +342,11 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     def check_data(self, X, y) -> None:
         """Data are validated in ``fit`` and ``partial_fit``; nothing to do."""
 
-    def _resolve_class_counts(self, real_counts: np.ndarray) -> np.ndarray:
-        """``class_counts`` as one positive count per class, in ``classes_`` order.
-
-        ``None`` gives ``real_counts``, the counts before any ``sampler``.
-        """
+    def _resolve_class_counts(self) -> np.ndarray:
+        """``class_counts`` as one positive count per class, in ``classes_`` order."""
         classes, given = self.classes_, self.class_counts
         if given is None:
-            return real_counts
+            return self.training_counts_
         if hasattr(given, "index") and hasattr(given, "to_dict"):  # pandas Series
             given = given.to_dict()
         if isinstance(given, Mapping):
@@ -416,16 +394,11 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         return codes.astype(np.int64)
 
     def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
-        """Validate ``X`` and ``y`` (classes and counts on a reset); encode ``y``.
-
-        With a ``sampler``, the rows it adds are appended and the targets
-        become two columns: the class code and whether the row is synthetic.
-        """
+        """Validate ``X`` and ``y`` (classes and counts on a reset); encode ``y``."""
         if reset:
             self._layout = ImageLayout.from_data(
                 X, self.image_shape, self.channels_last, min_side=1
             )
-        X_given, y_given = X, y
         X, y = validate_data(
             self, self._layout.to_rows(X), y, reset=reset, dtype=np.float32
         )
@@ -440,49 +413,16 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
                 )
             self.classes_inferred_ = labels
         codes = self._encode(y)
-        real_counts = np.maximum(
-            np.bincount(codes, minlength=len(self.classes_)), 1
-        ).astype(float)
-        synthetic = None
-        if self.sampler is not None:
-            X, codes, synthetic = self._oversample(X_given, y_given, X, codes)
         if reset:
             # labels declared via `classes` but absent from y count as 1
             self.training_counts_ = np.maximum(
                 np.bincount(codes, minlength=len(self.classes_)), 1
             ).astype(float)
-            self.class_counts_ = self._resolve_class_counts(real_counts)
+            self.class_counts_ = self._resolve_class_counts()
             if self.drw:
                 drw_start_epoch(self.drw_start, self.max_epochs)
             self.image_shape_ = self._layout.image_shape
-        if synthetic is None:
-            return X, codes
-        targets = np.column_stack([codes, synthetic]).astype(np.int64)
-        n_real = int(np.count_nonzero(~synthetic))
-        self._real_rows = (X[:n_real], targets[:n_real])
-        return X, targets
-
-    def _oversample(self, X_given, y_given, rows, codes):
-        """Run a clone of ``sampler``; rows, codes and synthetic flags after it."""
-        self.sampler_ = clone(self.sampler)
-        X_res, y_res = self.sampler_.fit_resample(X_given, y_given)
-        n_rows = len(rows)
-        res_rows = validate_data(
-            self, self._layout.to_rows(X_res), reset=False, dtype=np.float32
-        )
-        res_codes = self._encode(np.asarray(y_res))
-        if not (
-            len(res_rows) >= n_rows
-            and np.array_equal(res_codes[:n_rows], codes)
-            and np.array_equal(res_rows[:n_rows], rows)
-        ):
-            raise ValueError(
-                f"sampler must be an over-sampler that returns the rows it is "
-                f"given first, then the rows it adds; {type(self.sampler).__name__} "
-                "returned other rows."
-            )
-        synthetic = np.arange(len(res_rows)) >= n_rows
-        return res_rows, res_codes, synthetic
+        return X, codes
 
     def _validate_prediction_data(self, X):
         if is_dataset(X):
@@ -493,23 +433,6 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     # ------------------------------------------------------------------ #
     # training (fit and partial_fit: TorchEstimatorMixin)                 #
     # ------------------------------------------------------------------ #
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """One epoch; with ``deferred_sampling``, real rows only before the start."""
-        if training and self._before_deferred_start():
-            real = self._real_rows
-            if getattr(self, "_real_iterator_of", None) is not real:
-                dataset = self.get_dataset(real[0], real[1])
-                self._real_iterator = self.get_iterator(dataset, training=True)
-                self._real_iterator_of = real
-            iterator = self._real_iterator
-        super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
-
-    def _before_deferred_start(self) -> bool:
-        if not (self.sampler is not None and self.deferred_sampling):
-            return False
-        epoch = len(self.history) - 1
-        return epoch < drw_start_epoch(self.drw_start, self.max_epochs)
-
     def train_step_single(self, batch, **fit_params) -> dict[str, torch.Tensor]:
         """One MAMix step: mix the batch, one forward pass, backward."""
         self._set_training(True)
@@ -518,52 +441,18 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         yi = to_tensor(yi, device=self.device)
         if not isinstance(Xi, torch.Tensor):
             raise TypeError("MAMixClassifier mixes tensor inputs only.")
-        synthetic = None
-        if yi.ndim == 2:
-            yi, synthetic = yi[:, 0], yi[:, 1].bool()
         lam = float(self._rng.beta(self.alpha, self.alpha))
-        generator = self._generator(yi.device)
-        perm = torch.randperm(len(yi), device=yi.device, generator=generator)
-        shares, share, weights, smoothing = lam, lam, None, None
-        if synthetic is not None:
-            if self.synthetic_smoothing:
-                smoothing = torch.where(synthetic, float(self.synthetic_smoothing), 0.0)
-                smoothing = smoothing.to(Xi.dtype)
-            perm, shares = self._synthetic_pairs(perm, lam, synthetic, generator)
-            share = shares.to(Xi.dtype).reshape(-1, *([1] * (Xi.ndim - 1)))
-            if self.synthetic_weight != 1:
-                weights = torch.where(synthetic, float(self.synthetic_weight), 1.0)
-                weights = weights.to(Xi.dtype)
-        X_mixed = (1.0 - share) * Xi + share * Xi[perm]
+        perm = torch.randperm(
+            len(yi), device=yi.device, generator=self._generator(yi.device)
+        )
+        X_mixed = (1.0 - lam) * Xi + lam * Xi[perm]
         with self._private_draws():  # dropout, and any draw of the module
             y_pred = self.infer(X_mixed, **fit_params)
             loss = self.get_loss(
-                y_pred,
-                yi,
-                X=X_mixed,
-                training=True,
-                partner_target=yi[perm],
-                lam=shares,
-                sample_weight=weights,
-                partner_sample_weight=None if weights is None else weights[perm],
-                smoothing=smoothing,
-                partner_smoothing=None if smoothing is None else smoothing[perm],
+                y_pred, yi, X=X_mixed, training=True, partner_target=yi[perm], lam=lam
             )
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
-
-    def _synthetic_pairs(self, perm, lam, synthetic, generator):
-        """Partners and partner shares under ``synthetic_mixing``."""
-        shares = torch.full(perm.shape, lam, device=perm.device, dtype=torch.float64)
-        if self.synthetic_mixing == "with_real":
-            shares = torch.where(synthetic & synthetic[perm], 0.0, shares)
-        elif self.synthetic_mixing == "none":
-            real = torch.nonzero(~synthetic).squeeze(1)
-            order = torch.randperm(len(real), device=real.device, generator=generator)
-            perm = torch.arange(len(perm), device=perm.device)
-            perm[real] = real[order]
-            shares = torch.where(synthetic, 0.0, shares)
-        return perm, shares
 
     def get_loss(
         self,
@@ -574,31 +463,15 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         *,
         partner_target=None,
         lam: float | None = None,
-        sample_weight=None,
-        partner_sample_weight=None,
-        smoothing=None,
-        partner_smoothing=None,
     ) -> torch.Tensor:
         """The criterion's loss; mixed when ``partner_target`` and ``lam`` are given."""
-        y_true = to_tensor(y_true, device=self.device)
-        if y_true.ndim == 2:  # codes and synthetic flags (``sampler``)
-            y_true = y_true[:, 0]
         if partner_target is None and lam is None:
             return super().get_loss(y_pred, y_true, X=X, training=training)
-        extra = {}
-        if sample_weight is not None:
-            extra = {
-                "sample_weight": sample_weight,
-                "partner_sample_weight": partner_sample_weight,
-            }
-        if smoothing is not None:
-            extra |= {"smoothing": smoothing, "partner_smoothing": partner_smoothing}
         return self.criterion_(
             y_pred,
-            y_true,
+            to_tensor(y_true, device=self.device),
             partner_target=to_tensor(partner_target, device=self.device),
             lam=lam,
-            **extra,
         )
 
     # ------------------------------------------------------------------ #

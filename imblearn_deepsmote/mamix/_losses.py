@@ -258,10 +258,6 @@ class MAMixLoss(nn.CrossEntropyLoss):
         partner_target: torch.Tensor | None = None,
         lam=None,
         class_counts=None,
-        sample_weight=None,
-        partner_sample_weight=None,
-        smoothing=None,
-        partner_smoothing=None,
     ) -> torch.Tensor:
         """Weighted cross-entropy, or the MAMix loss given mixing information.
 
@@ -307,20 +303,6 @@ class MAMixLoss(nn.CrossEntropyLoss):
             )
             for labels in (target, partner_target)
         )
-        if smoothing is not None:  # per-row label smoothing (prototype)
-            uniform = -F.log_softmax(input, dim=1).mean(dim=1)
-            for labels, eps, which in (
-                (target, smoothing, 0),
-                (partner_target, partner_smoothing, 1),
-            ):
-                term = uniform if self.weight is None else uniform * self.weight[labels]
-                if which == 0:
-                    anchor_loss = (1 - eps) * anchor_loss + eps * term
-                else:
-                    partner_loss = (1 - eps) * partner_loss + eps * term
-        if sample_weight is not None:
-            anchor_loss = anchor_loss * sample_weight
-            partner_loss = partner_loss * partner_sample_weight
         loss = weight * anchor_loss + (1.0 - weight) * partner_loss
         if self.reduction == "mean":
             return loss.mean()
