@@ -596,6 +596,27 @@ def test_images_fall_back_to_smote_on_the_rows_when_auto_finds_no_latent_noise(
     assert sampler.fallback_sampler_.get_params()["random_state"] == 0
 
 
+def test_a_fallback_decodes_nothing(make_images, no_latent_noise_found, monkeypatch):
+    from imblearn_deepsmote import Autoencoder
+
+    decoded = []
+    inverse_transform = Autoencoder.inverse_transform
+
+    def spy(self, codes):
+        decoded.append(len(codes))
+        return inverse_transform(self, codes)
+
+    monkeypatch.setattr(Autoencoder, "inverse_transform", spy)
+    X, y = make_images((1, 8, 8), n_per_class=(30, 8))
+    sampler = tiny()
+    sampler.fit_resample(X.reshape(-1, 8, 8), y)
+    assert sampler.fallback_sampler_ is not None
+    assert decoded == []
+    # the latent steps decode the minority class's residuals and its new codes
+    sampler.set_params(fallback=None).fit_resample(X.reshape(-1, 8, 8), y)
+    assert decoded == [8, 22]
+
+
 @pytest.mark.parametrize(
     "params, tabular_rows",
     [({"fallback": None}, False), ({"latent_noise": 0.0}, False), ({}, True)],

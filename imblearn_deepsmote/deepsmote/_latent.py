@@ -221,7 +221,8 @@ class LatentGenerator:
 
     Built once by :class:`~imblearn_deepsmote.DeepSMOTE` after its
     autoencoder is trained; :meth:`new_codes` then :meth:`decode_into` make
-    samples of a class (see the module docstring for the three steps).
+    samples of a class (see the module docstring for the three steps), with
+    the residuals of the classes given to :meth:`keep_residuals`.
 
     Parameters
     ----------
@@ -237,9 +238,6 @@ class LatentGenerator:
     noise : float
         Scale of the latent noise (see ``noise_kind``).
     decoding : {"residual", "direct"}
-    residual_classes : iterable of labels
-        Classes whose reconstruction residuals are kept (those DeepSMOTE
-        over-samples); other classes decode directly.
     noise_kind : {"deviations", "gaussian"}, default="deviations"
         Deviations of random training codes from their class means, or
         Gaussian noise per dimension with their pooled standard deviation.
@@ -256,7 +254,6 @@ class LatentGenerator:
         k_neighbors,
         noise: float,
         decoding: str,
-        residual_classes=(),
         noise_kind: str = "deviations",
     ) -> None:
         self.autoencoder = autoencoder
@@ -267,13 +264,23 @@ class LatentGenerator:
         self.spread = self.deviations.std(axis=0).astype(np.float32)
         self.data_range = (X.min(axis=0), X.max(axis=0))
         self.residuals = {}
-        if decoding == "residual":
-            for label in residual_classes:
-                members = y == label
-                decoded = np.asarray(autoencoder.inverse_transform(codes[members]))
-                self.residuals[label] = X[members].astype(np.float32) - (
-                    decoded.reshape(X[members].shape)
-                )
+
+    def keep_residuals(self, X: np.ndarray, labels) -> None:
+        """Keep the reconstruction residuals of classes ``labels`` of ``X``.
+
+        With ``decoding="residual"``, :meth:`decode_into` adds them to the
+        decoded samples of those classes (DeepSMOTE's over-sampled ones);
+        other classes, and ``decoding="direct"``, decode without them.
+        """
+        if self.decoding != "residual":
+            return
+        for label in labels:
+            members = self.y == label
+            decoded = self.autoencoder.inverse_transform(self.codes[members])
+            decoded = np.asarray(decoded)
+            self.residuals[label] = X[members].astype(np.float32) - (
+                decoded.reshape(X[members].shape)
+            )
 
     def new_codes(self, label, n_new: int, random_state) -> NewCodes:
         """Up to ``n_new`` new codes of class ``label``, noised, with their sources."""

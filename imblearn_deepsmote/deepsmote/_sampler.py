@@ -348,8 +348,9 @@ mixed_precision, verbose : deprecated
     def _fit_resample(self, X, y):
         X = np.ascontiguousarray(X)  # same floating-point sums for any memory layout
         counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new > 0 and counts[label] < 2:
+        n_new = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
+        for label in n_new:
+            if counts[label] < 2:
                 raise ValueError(
                     f"Class {_python(label)!r} has {counts[label]} sample; DeepSMOTE "
                     "needs at least 2 samples of each class it over-samples."
@@ -364,7 +365,6 @@ mixed_precision, verbose : deprecated
             if self.latent_sampler is None
             else clone(self.latent_sampler)
         )
-        over_sampled = [label for label, n in self.sampling_strategy_.items() if n > 0]
         self._generator = LatentGenerator(
             self.autoencoder_,
             X,
@@ -377,22 +377,25 @@ mixed_precision, verbose : deprecated
             noise=0.0 if self.latent_noise == "auto" else self.latent_noise,
             noise_kind=self.latent_noise_kind,
             decoding=self.decoding,
-            residual_classes=over_sampled,
         )
-        if self.latent_noise == "auto" and self.autoencoder_.image_shape_ is not None:
-            n_new = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
+        noise_rule = (
+            self.latent_noise == "auto" and self.autoencoder_.image_shape_ is not None
+        )
+        if noise_rule:
             self._generator.noise = self._generator.recognised_noise_scale(
                 n_new, random_state
             )
         self.latent_noise_ = self._generator.noise
         self._dtype, self._sample_shape = X.dtype, X.shape[1:]
-        self.fallback_sampler_ = self._fallback_sampler()
+        self.fallback_sampler_ = (
+            self._fallback_sampler() if noise_rule and self.latent_noise_ == 0 else None
+        )
         if self.fallback_sampler_ is not None:
-            return self._resample_rows(X, y, counts, random_state)
+            return self._resample_rows(X, y, counts, n_new, random_state)
+        self._generator.keep_residuals(X, n_new)
         blocks = [
-            (label, self._generator.new_codes(label, n_new, random_state))
-            for label, n_new in self.sampling_strategy_.items()
-            if n_new > 0
+            (label, self._generator.new_codes(label, n, random_state))
+            for label, n in n_new.items()
         ]
         labels = [np.full(len(new), label, y.dtype) for label, new in blocks]
         X_resampled = np.empty(
@@ -403,17 +406,12 @@ mixed_precision, verbose : deprecated
         return X_resampled, np.concatenate([y, *labels])
 
     def _fallback_sampler(self):
-        """The sampler to run on the input rows, or None (see ``fallback``)."""
-        found_no_noise = (
-            self.latent_noise == "auto"
-            and self.autoencoder_.image_shape_ is not None
-            and self.latent_noise_ == 0
-        )
-        if not found_no_noise or self.fallback is None:
+        """The over-sampler for the input rows (no noise found), or None."""
+        if self.fallback is None:
             return None
         return clone(self.latent_sampler_ if self.fallback == "auto" else self.fallback)
 
-    def _resample_rows(self, X, y, counts: dict, random_state):
+    def _resample_rows(self, X, y, counts: dict, n_new: dict, random_state):
         """``fit_resample``'s output made by ``fallback_sampler_`` on the rows.
 
         One call for every class, as the sampler alone would be run: with an
@@ -422,10 +420,9 @@ mixed_precision, verbose : deprecated
         rounded, as decoded ones are.
         """
         sampler = self.fallback_sampler_
-        wanted = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
         k = sampler.get_params().get("k_neighbors")
         if k is not None:  # the smallest class bounds the neighbours of all
-            smallest = min(wanted, key=counts.get)
+            smallest = min(n_new, key=counts.get)
             sampler.set_params(
                 k_neighbors=class_neighbors(k, counts[smallest], smallest)
             )
@@ -434,7 +431,7 @@ mixed_precision, verbose : deprecated
             seed = draw_seed(random_state)
         sampler.set_params(
             sampling_strategy={
-                _python(label): int(counts[label] + n) for label, n in wanted.items()
+                _python(label): int(counts[label] + n) for label, n in n_new.items()
             },
             random_state=seed,
         )
