@@ -502,20 +502,40 @@ def profile_split(
 # --------------------------------------------------------------------------- #
 
 
-def train_cnn(X: np.ndarray, y: np.ndarray, n_classes: int, *, steps: int, seed: int):
+def train_cnn(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    *,
+    steps: int,
+    seed: int,
+    augment: list | None = None,
+):
     """The package's ``SmallCNN`` trained with cross-entropy for ``steps`` steps.
 
     Adam (lr 1e-3), shuffled batches of 64, no validation split; the number
-    of epochs is the one that makes ``steps`` gradient steps on ``X``. Seeds
-    torch's global generator (this is a benchmark process of its own).
+    of epochs is the one that makes ``steps`` gradient steps on ``X``. Each
+    training batch goes through the batch augmentations ``augment`` (in
+    order) first. Seeds torch's global generator (this is a benchmark
+    process of its own), which the augmentations draw from.
     """
     import torch
     from skorch import NeuralNetClassifier
 
     from imblearn_deepsmote.mamix import SmallCNN
 
+    class AugmentedClassifier(NeuralNetClassifier):
+        """skorch's classifier, each training batch augmented as images."""
+
+        def train_step_single(self, batch, **fit_params):
+            Xi, yi = batch
+            images = Xi.reshape(len(Xi), -1, *X.shape[-2:])
+            for transform in augment:
+                images = transform(images)
+            return super().train_step_single((images.flatten(1), yi), **fit_params)
+
     torch.manual_seed(seed)
-    net = NeuralNetClassifier(
+    net = (AugmentedClassifier if augment else NeuralNetClassifier)(
         SmallCNN,
         module__image_shape=X.shape[1:],
         module__n_classes=n_classes,

@@ -47,7 +47,7 @@ import sys
 import traceback
 import warnings
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -84,16 +84,21 @@ class Protocol:
     n_test: int  # test images per class (profile splits)
     n_folds: int  # stratified folds (natural counts)
     cnn_steps: int = 1000  # gradient steps of every classifier (batch 64)
+    # the classifiers' augmentation: random shifts of up to max_shift pixels,
+    # and horizontal flips where the labels allow them
+    max_shift: int = 0
+    flip: bool = False
 
 
 PROTOCOLS = {
-    "mnist": Protocol(majority=800, n_test=150, n_folds=0),
-    "fashion": Protocol(majority=800, n_test=150, n_folds=0),
-    "elpv": Protocol(majority=None, n_test=0, n_folds=4),
-    "digits": Protocol(majority=150, n_test=25, n_folds=0),
+    "mnist": Protocol(majority=800, n_test=150, n_folds=0, max_shift=2),
+    "fashion": Protocol(majority=800, n_test=150, n_folds=0, max_shift=2, flip=True),
+    "elpv": Protocol(majority=None, n_test=0, n_folds=4, max_shift=2, flip=True),
+    "digits": Protocol(majority=150, n_test=25, n_folds=0, max_shift=1),
 }
 QUICK = {
-    name: Protocol(
+    name: replace(
+        p,
         majority=None if p.majority is None else 100,
         n_test=10 if p.n_test else 0,
         n_folds=min(p.n_folds, 2),
@@ -101,6 +106,17 @@ QUICK = {
     )
     for name, p in PROTOCOLS.items()
 }
+
+
+def augmentation(protocol: Protocol) -> list | None:
+    """The batch augmentation every classifier of ``protocol`` trains with."""
+    from imblearn_deepsmote import RandomHorizontalFlip, RandomShift
+
+    transforms = [RandomShift(protocol.max_shift)] if protocol.max_shift else []
+    if protocol.flip:
+        transforms.append(RandomHorizontalFlip())
+    return transforms or None
+
 
 #: Rows: a resampler (``None``, ``"SMOTE"``, ``"DeepSMOTE"``, ``"oracle"``) with
 #: parameters, the parameters of DeepSMOTE's ``Autoencoder``, and a classifier
@@ -313,10 +329,13 @@ def partial_balance(y) -> dict:
     return {c: int(np.sqrt(n * counts.max())) for c, n in enumerate(counts) if n}
 
 
-def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):
-    """The fitted classifier of row ``spec``."""
+def classify(spec, X_res, y_res, y, n_classes: int, protocol: Protocol, seed: int):
+    """The fitted classifier of row ``spec``, with the protocol's augmentation."""
+    steps, augment = protocol.cnn_steps, augmentation(protocol)
     if spec["classifier"] == "CE":
-        return train_cnn(X_res, y_res, n_classes, steps=steps, seed=seed)
+        return train_cnn(
+            X_res, y_res, n_classes, steps=steps, seed=seed, augment=augment
+        )
     from imblearn_deepsmote import MAMixClassifier
 
     params = dict(spec["classifier_params"])
@@ -326,6 +345,7 @@ def classify(spec, X_res, y_res, y, n_classes: int, steps: int, seed: int):
         batch_size=64,
         max_epochs=epochs_for(steps, len(X_res)),
         random_state=seed,
+        augment=augment,
         **params,
     )
     return model.fit(X_res, y_res)
@@ -368,7 +388,7 @@ def run_group(tasks: list[dict], record, settings: dict) -> None:
     context = Context(X, y, seed, models, tag)
     for task in tasks:
         try:
-            result = run_row(task, split, data, protocol.cnn_steps, context)
+            result = run_row(task, split, data, protocol, context)
         except Exception:  # one broken row must not lose the others
             print(f"[{tag}] {task['row']} failed:", file=sys.stderr, flush=True)
             traceback.print_exc()
@@ -378,7 +398,9 @@ def run_group(tasks: list[dict], record, settings: dict) -> None:
         print(f"[{tag}] {task['row']}: {outcome}", file=sys.stderr, flush=True)
 
 
-def run_row(task: dict, split: Split, data: Images, steps: int, context) -> dict:
+def run_row(
+    task: dict, split: Split, data: Images, protocol: Protocol, context
+) -> dict:
     """One row: resample, then train and score the classifier (or report)."""
     spec, seed, X, y = task["spec"], task["seed"], context.X, context.y
     with warnings.catch_warnings():
@@ -390,7 +412,7 @@ def run_row(task: dict, split: Split, data: Images, steps: int, context) -> dict
         return {**task, "report": diagnose(X, y, X_res, y_res, seed)}
     n_classes = len(np.unique(data.y))
     with measured() as usage:
-        model = classify(spec, X_res, y_res, y, n_classes, steps, seed)
+        model = classify(spec, X_res, y_res, y, n_classes, protocol, seed)
     y_true, y_pred = data.y[split.test], model.predict(flat(data.X[split.test]))
     return {
         **task,
@@ -459,36 +481,47 @@ def gap_closed(figure: dict, row: str) -> str:
     return f"{100 * (scores - smote) / (oracle - smote):.0f} %"
 
 
-def quality_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
-    """Balanced accuracy per row and data set, paired with SMOTE."""
+def quality_table(
+    figures: dict, rows: list[str], datasets: list[str], plain: dict | None = None
+) -> Table:
+    """Balanced accuracy per row and data set, paired with SMOTE.
+
+    With ``plain`` (the figures of the same rows trained without
+    augmentation), each data set also shows the plain difference to plain
+    SMOTE, and the last column its mean.
+    """
     columns = ["row"]
     for dataset in datasets:
-        columns += [dataset, "vs SMOTE"]
-    columns += ["mean vs SMOTE"]
+        columns += [dataset, "vs SMOTE"] + (["plain vs SMOTE"] if plain else [])
+    columns += ["mean vs SMOTE"] + (["plain mean"] if plain else [])
     table = Table("Balanced accuracy (%)", columns)
     for row in rows:
-        cells, gains = [row], []
+        cells, gains, plain_gains = [row], [], []
         for dataset in datasets:
             if row not in figures[dataset]:
-                cells += ["n/a", ""]
+                cells += ["n/a", ""] + ([""] if plain else [])
                 continue
-            scores = figures[dataset][row]["balanced_accuracy"]
-            smote = figures[dataset].get("SMOTE", {}).get("balanced_accuracy")
-            cells.append(mean_std(scores, scale=100))
-            if smote is None or row == "SMOTE":
-                cells.append("")
-                continue
-            cells.append(paired(scores, smote))
-            gains.append(100 * (np.mean(scores) - np.mean(smote)))
-        cells.append(f"{np.mean(gains):+.1f}" if len(gains) == len(datasets) else "")
-        if row == "oracle":  # not every data set has one
-            cells[-1] = ""
+            cells.append(mean_std(figures[dataset][row]["balanced_accuracy"], 100))
+            sources = [figures] + ([plain] if plain else [])
+            for source, collected in zip(sources, (gains, plain_gains), strict=False):
+                gain = versus_smote(source.get(dataset, {}), row)
+                cells.append("" if gain is None else gain[0])
+                if gain is not None:
+                    collected.append(gain[1])
+        for collected in [gains] + ([plain_gains] if plain else []):
+            complete = len(collected) == len(datasets) and row != "oracle"
+            cells.append(f"{np.mean(collected):+.1f}" if complete else "")
         table.add_row(*cells)
     table.notes = [
         "Mean ± std over seeds; 'vs SMOTE': the paired difference in points, "
         "mean ± std over seeds (seeds ahead / seeds); 'mean vs SMOTE': its "
         "mean over the data sets."
     ]
+    if plain:
+        table.notes.append(
+            "'plain': the same rows with classifiers trained without "
+            "augmentation (their SMOTE as the reference)."
+        )
     gaps = [
         f"{dataset}: "
         + ", ".join(
@@ -506,6 +539,15 @@ def quality_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
             + "."
         )
     return table
+
+
+def versus_smote(figure: dict, row: str) -> tuple[str, float] | None:
+    """Row ``row`` paired with SMOTE in one data set's figures, and the mean gain."""
+    if row == "SMOTE" or row not in figure or "SMOTE" not in figure:
+        return None
+    scores = figure[row]["balanced_accuracy"]
+    smote = figure["SMOTE"]["balanced_accuracy"]
+    return paired(scores, smote), 100 * (np.mean(scores) - np.mean(smote))
 
 
 def cost_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
@@ -641,8 +683,17 @@ def shares_table(values: dict) -> Table:
     return table
 
 
-def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> None:
-    """One panel per data set: balanced accuracy of each row, ± std."""
+def draw(
+    figures: dict,
+    rows: list[str],
+    datasets: list[str],
+    path: Path,
+    plain: dict | None = None,
+) -> None:
+    """One panel per data set: balanced accuracy of each row, ± std.
+
+    With ``plain``, the row's mean without augmentation is a hollow marker.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -668,7 +719,17 @@ def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> Non
                 fmt="o",
                 color="#4c72b0" if "DeepSMOTE" in row else "#555555",
                 capsize=3,
+                label="with augmentation" if position == positions[0] else None,
             )
+            if plain and row in plain.get(dataset, {}):
+                ax.plot(
+                    100 * np.mean(plain[dataset][row]["balanced_accuracy"]),
+                    position,
+                    "o",
+                    markerfacecolor="none",
+                    color="#999999",
+                    label="without" if position == positions[0] else None,
+                )
         if "SMOTE" in figures[dataset]:
             smote = 100 * np.mean(figures[dataset]["SMOTE"]["balanced_accuracy"])
             ax.axvline(smote, color="#dd8452", linestyle="--", linewidth=1)
@@ -676,6 +737,8 @@ def draw(figures: dict, rows: list[str], datasets: list[str], path: Path) -> Non
         ax.set_xlabel("balanced accuracy (%)")
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_yticks(positions, rows)
+    if plain:
+        axes[0][0].legend(loc="lower left", fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -725,6 +788,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--figure", type=Path, default=None, help="write the plot")
     parser.add_argument(
+        "--augmentation",
+        choices=["standard", "none"],
+        default="standard",
+        help="the classifiers' training augmentation: 'standard' (random shifts "
+        "of 2 pixels, 1 for 8 x 8 digits; horizontal flips for clothing and "
+        "solar cells) or 'none'",
+    )
+    parser.add_argument(
+        "--plain",
+        type=Path,
+        default=None,
+        metavar="PLAIN.json",
+        help="the JSON of the same rows with --augmentation none: its figures go "
+        "beside these in the table and the JSON",
+    )
+    parser.add_argument(
         "--diagnose",
         type=Path,
         default=None,
@@ -741,9 +820,11 @@ def main(argv: list[str] | None = None) -> None:
         dataset: asdict((QUICK if args.quick else PROTOCOLS)[dataset])
         for dataset in datasets
     }
-    if args.cnn_steps:
-        for protocol in protocols.values():
+    for protocol in protocols.values():
+        if args.cnn_steps:
             protocol["cnn_steps"] = args.cnn_steps
+        if args.augmentation == "none":
+            protocol.update(max_shift=0, flip=False)
     tasks = [
         {
             "dataset": dataset,
@@ -789,14 +870,24 @@ def main(argv: list[str] | None = None) -> None:
         write_json(args.json, {"columns": figures, "values": values})
         return
     figures = summarise(results, args.rows, datasets)
+    plain = None
+    if args.plain is not None:
+        plain = json.loads(args.plain.read_text(encoding="utf-8"))["datasets"]
     tables = [
-        quality_table(figures, args.rows, datasets),
+        quality_table(figures, args.rows, datasets, plain),
         cost_table(figures, args.rows, datasets),
     ]
     report(tables, "Image protocol", args.output)
-    write_json(args.json, {"datasets": figures})
+    write_json(
+        args.json,
+        {
+            "augmentation": args.augmentation,
+            "datasets": figures,
+            **({"plain": plain} if plain else {}),
+        },
+    )
     if args.figure is not None:
-        draw(figures, args.rows, datasets, args.figure)
+        draw(figures, args.rows, datasets, args.figure, plain)
 
 
 def default_datasets(data_dir: str | None) -> list[str]:

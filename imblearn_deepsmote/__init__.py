@@ -1,6 +1,7 @@
 """Deep over-sampling for imbalanced-learn: DeepSMOTE and margin-aware Mixup."""
 
 from ._version import __version__
+from .augmentation import RandomHorizontalFlip, RandomShift
 from .deepsmote import Autoencoder, DeepSMOTE
 from .diagnostics import resampled_report, synthetic_report
 from .mamix import (
@@ -20,6 +21,8 @@ __all__ = [
     "DeferredReweighting",
     "MAMixClassifier",
     "MAMixLoss",
+    "RandomHorizontalFlip",
+    "RandomShift",
     "TabularToImage",
     "drw_weights",
     "mamix_weights",

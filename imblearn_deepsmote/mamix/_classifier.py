@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
+from ..augmentation import augment_rows, check_augment
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
 from ._callbacks import DeferredReweighting, drw_start_epoch
@@ -82,6 +83,15 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
     channels_last : bool, default=False
         Whether the channels of the images come last: ``(n, H, W, C)``
         arrays, or rows flattened from that order.
+    augment : callable, list of callables or None, default=None
+        Data augmentation of each training batch, before it is mixed: a
+        callable taking a float32 tensor of images ``(n, C, H, W)`` and
+        returning one of the same shape and dtype (e.g.
+        :class:`~imblearn_deepsmote.RandomShift`,
+        :class:`~imblearn_deepsmote.RandomHorizontalFlip`), or a list of
+        them applied in order. Its random draws come from the fit's private
+        stream (see ``random_state``). Never applied when predicting; images
+        only (``image_shape`` or image arrays).
     class_counts : dict, pandas Series or array-like, default=None
         Class counts that set the MAMix margins: ``None`` counts the ``y``
         given to ``fit``; a dict or a :class:`pandas.Series` (e.g.
@@ -186,6 +196,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         "module": [StrOptions({"auto"}), callable, nn.Module],
         "image_shape": [tuple, list, StrOptions({"square"}), None],
         "channels_last": ["boolean"],
+        "augment": [callable, list, tuple, None],
         "class_counts": ["array-like", Mapping, None],
         "mamix_ratio": [Interval(numbers.Real, None, None, closed="neither")],
         "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -204,6 +215,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         *,
         image_shape: Sequence[int] | None = None,
         channels_last: bool = False,
+        augment: Callable | Sequence[Callable] | None = None,
         class_counts: Sequence[float] | np.ndarray | Mapping[Any, float] | None = None,
         mamix_ratio: float = -0.25,
         alpha: float = 1.0,
@@ -241,6 +253,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         )
         self.image_shape = image_shape
         self.channels_last = channels_last
+        self.augment = augment
         self.class_counts = class_counts
         self.mamix_ratio = mamix_ratio
         self.alpha = alpha
@@ -403,6 +416,7 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
             self, self._layout.to_rows(X), y, reset=reset, dtype=np.float32
         )
         check_classification_targets(y)
+        check_augment(self.augment, self._layout.image_shape)
         if reset:
             labels = classes if classes is not None else self.classes
             labels = np.unique(y) if labels is None else np.unique(np.asarray(labels))
@@ -441,6 +455,9 @@ class MAMixClassifier(TorchEstimatorMixin, NeuralNetClassifier):
         yi = to_tensor(yi, device=self.device)
         if not isinstance(Xi, torch.Tensor):
             raise TypeError("MAMixClassifier mixes tensor inputs only.")
+        if self.augment is not None:
+            with self._private_draws():
+                Xi = augment_rows(self.augment, Xi, self._layout.image_shape)
         lam = float(self._rng.beta(self.alpha, self.alpha))
         perm = torch.randperm(
             len(yi), device=yi.device, generator=self._generator(yi.device)
