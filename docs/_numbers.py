@@ -40,6 +40,13 @@ Images (``images.json``), for each data set ``D`` and row ``R``:
     per-data-set mean differences to ``SMOTE`` in points, and on how many
     data sets the row is ahead: ``"+1.6 (ahead on 3/4 data sets)"``.
 
+``images-augmented.json`` (the same protocol with every classifier trained
+with augmentation: the headline), ``levers.json`` (DeepSMOTE settings tried
+with augmentation) and ``independent.json`` (the polycrystalline ELPV
+cells, never tuned on) define the same names with ``augmented``, ``levers``
+and ``independent`` in place of ``images``; ``images.json`` holds the same
+rows trained without augmentation.
+
 ``ablations.json`` (the same script, rows that vary one DeepSMOTE setting),
 ``mechanisms.json`` (the same script, the remedies tried for the defect
 images and for DeepSMOTE + MAMix), ``screening.json`` (the same script
@@ -292,6 +299,9 @@ def diagnostics_figures(data: dict) -> dict[str, str]:
 #: The JSON files and what reads them.
 SOURCES: dict[str, Callable[[dict], dict[str, str]]] = {
     "images.json": image_figures,
+    "images-augmented.json": partial(image_figures, source="augmented"),
+    "levers.json": partial(image_figures, source="levers"),
+    "independent.json": partial(image_figures, source="independent"),
     "ablations.json": partial(image_figures, source="ablations"),
     "mechanisms.json": partial(image_figures, source="mechanisms"),
     "screening.json": partial(image_figures, source="screening"),
