@@ -157,6 +157,15 @@ def test_flattened_pixel_rows_without_image_shape_get_a_hint(digit_images):
     assert len(record) == 1
 
 
+def test_flattened_colour_images_without_image_shape_get_the_same_hint(digit_images):
+    images, y = digit_images
+    rgb = np.stack([images, 255 - images, images // 2], axis=1)  # (n, 3, 8, 8)
+    rows = rgb.reshape(len(rgb), -1)  # 192 columns, as 3,072 are 3 x 32 x 32
+    with pytest.warns(UserWarning, match=r"image_shape=\(3, 8, 8\)") as record:
+        tiny().fit_resample(rows, y)
+    assert len(record) == 1
+
+
 @pytest.mark.filterwarnings("error::UserWarning")
 def test_tabular_rows_and_an_explicit_mlp_get_no_pixel_hint(digit_images, tabular):
     images, y = digit_images

@@ -136,8 +136,9 @@ class DeepSMOTE(BaseOverSampler):
         The scale of the variation added to every new latent code
         (``latent_noise_kind``): what interpolation between a class's few
         samples cannot reach. ``"auto"``, for images, is the largest scale
-        among 0, 0.25, 0.5, 0.75 and 1 at which new codes are still
-        recognised as their class by a 5-nearest-neighbour vote among the
+        among 0, 0.25, 0.5, 0.75 and 1 at which new codes (made as the
+        samples are, by ``latent_sampler`` when given) are still recognised
+        as their class by a 5-nearest-neighbour vote among the
         real codes about as often (within 10 %) as without noise: high where
         classes vary alike (strokes), low where the large classes' variation
         crosses into the small ones (subtle defects); for tabular rows it is
@@ -476,7 +477,8 @@ mixed_precision, verbose : deprecated
             check_is_fitted(autoencoder)
         except NotFittedError:
             autoencoder = clone(autoencoder)
-            if not isinstance(autoencoder.get_params().get("random_state"), int):
+            own_seed = autoencoder.get_params().get("random_state")
+            if not isinstance(own_seed, numbers.Integral):
                 autoencoder.set_params(random_state=seed)
             return autoencoder.set_params(**self._data_params(autoencoder)).fit(X, y)
         if isinstance(autoencoder, FrozenEstimator):
