@@ -184,6 +184,15 @@ def test_the_input_dtype_is_kept_and_integers_are_rounded(digit_images, dtype):
     assert X_res.dtype == dtype and np.array_equal(X_res[: len(X)], X)
     synthetic = X_res[len(X) :].astype(float)
     assert synthetic.min() >= X.min() and synthetic.max() <= X.max()
+    # the same pixels as float64 give the unrounded samples
+    X_float, _ = tiny(image_shape=(8, 8)).fit_resample(X.astype(np.float64), y)
+    exact = X_float[len(X) :]
+    assert np.mean(np.abs(exact - np.rint(exact)) > 0.1) > 0.2  # not whole numbers
+    if np.dtype(dtype).kind == "f":
+        tolerance = np.finfo(dtype).resolution * X.max()
+        assert np.allclose(synthetic, exact, rtol=0, atol=tolerance)
+    else:  # rounded to the nearest integer, not truncated
+        assert np.array_equal(synthetic, np.rint(exact))
 
 
 def test_large_integers_come_back_bit_exact():
