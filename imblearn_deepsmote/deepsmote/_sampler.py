@@ -40,7 +40,7 @@ __all__ = ["DeepSMOTE"]
 
 
 #: Training settings DeepSMOTE used to forward to its autoencoder. They
-#: belong to :class:`Autoencoder`; deprecated in 0.3, removed in 0.5.
+#: belong to :class:`Autoencoder`; deprecated in 0.3.0, removed in 0.5.0.
 DEPRECATED_TRAINING_PARAMS = (
     "latent_dim",
     "max_epochs",
@@ -188,8 +188,8 @@ class DeepSMOTE(BaseOverSampler):
     latent_dim, max_epochs, batch_size, lr, penalty, penalty_weight, \
 class_loss_weight, tol, n_iter_no_change, device, n_threads, \
 mixed_precision, verbose : deprecated
-        Training settings, deprecated in 0.3 and removed in 0.5: set them on
-        the autoencoder, e.g. ``DeepSMOTE(autoencoder=Autoencoder(
+        Training settings, deprecated in 0.3.0 and to be removed in 0.5.0:
+        set them on the autoencoder, e.g. ``DeepSMOTE(autoencoder=Autoencoder(
         max_epochs=50))``. Until then a value given here is passed to the
         autoencoder DeepSMOTE builds, with a ``FutureWarning``; it is an
         error together with an ``Autoencoder`` instance.
@@ -491,16 +491,16 @@ mixed_precision, verbose : deprecated
         module = "auto" if self.autoencoder is None else self.autoencoder
         if self.autoencoder is not None:
             warn_user(
-                f"autoencoder={self.autoencoder!r} is deprecated in 0.3 and will be "
-                "removed in 0.5: pass autoencoder=Autoencoder(module=...).",
+                f"autoencoder={self.autoencoder!r} is deprecated in 0.3.0 and will be "
+                "removed in 0.5.0: pass autoencoder=Autoencoder(module=...).",
                 FutureWarning,
             )
         if given:
             example = ", ".join(f"{k}={v!r}" for k, v in given.items())
             warn_user(
                 f"DeepSMOTE's {', '.join(given)} "
-                f"{'is' if len(given) == 1 else 'are'} deprecated in 0.3 and will be "
-                "removed in 0.5: training settings belong to the autoencoder, "
+                f"{'is' if len(given) == 1 else 'are'} deprecated in 0.3.0 and will be "
+                "removed in 0.5.0: training settings belong to the autoencoder, "
                 f"DeepSMOTE(autoencoder=Autoencoder({example})).",
                 FutureWarning,
             )
