@@ -1,13 +1,16 @@
 """Demo: which over-sampling helps a small CNN on imbalanced digits, and at what cost.
 
-scikit-learn's 8 x 8 digits are cut down to an imbalance ratio of 20 (150
-training images of digit 0 down to 8 of digit 9), and the same small CNN is
+scikit-learn's 8 x 8 digits are cut down to an imbalance ratio of about 20
+(148 training images of digit 0, all that remain once 30 are held out, down
+to 8 of digit 9), and the same small CNN is
 trained five ways: on the imbalanced set as it is, after pixel SMOTE, after
 DeepSMOTE, with margin-aware Mixup (MAMix) instead of over-sampling, and
 with DeepSMOTE followed by MAMix. For
-each the demo prints the time to fit and the balanced accuracy on a balanced
-held-out set (30 images per digit), over a few random splits, then what the
-runs show: each comparison computed from them, paired by split. Nothing is
+each the demo prints the time to fit and the balanced accuracy (in percent)
+on a balanced held-out set (30 images per digit), over a few random splits,
+then what the runs show: each comparison computed from them, paired by
+split, in percentage points. MAMix set against the CNN trained alone for as
+many steps is its cost: it replaces the classifier's training. Nothing is
 downloaded: ``load_digits`` ships with scikit-learn.
 
 Run it with ``make demo`` (which creates the environment) or
@@ -106,13 +109,14 @@ def main():
         X_train, y_train, X_test, y_test = imbalanced_digits(seed)
         if seed == SEEDS[0]:
             print("training images per digit:", np.bincount(y_train).tolist())
+            cnn(seed, 1).fit(X_train, y_train)  # torch's first-call set-up, untimed
         for name, model in models(y_train, seed).items():
             start = time.perf_counter()
             model.fit(X_train, y_train)
             seconds = time.perf_counter() - start
             score = balanced_accuracy_score(y_test, model.predict(X_test))
             results.setdefault(name, []).append((seconds, score))
-    header = f"balanced accuracy (mean ± std, {len(SEEDS)} splits)"
+    header = f"balanced accuracy, % (mean ± std, {len(SEEDS)} splits)"
     print(f"\n{'':<18} {'fit time':>9}  {header}")
     for name, runs in results.items():
         seconds, scores = np.array(runs).T
@@ -123,10 +127,10 @@ def main():
 
 
 def mean_std(values):
-    """``mean ± std`` (sample standard deviation; 0 for a single value)."""
-    values = np.asarray(values)
+    """``mean ± std`` in percent (sample standard deviation; 0 for a single value)."""
+    values = 100 * np.asarray(values)
     std = values.std(ddof=1) if len(values) > 1 else 0.0
-    return f"{values.mean():.3f} ± {std:.3f}"
+    return f"{values.mean():.1f} ± {std:.1f}"
 
 
 def conclusions(results):
@@ -138,6 +142,7 @@ def conclusions(results):
     for name, reference in [
         ("DeepSMOTE", "SMOTE"),
         ("MAMix", "SMOTE"),
+        ("MAMix", "none"),
         ("DeepSMOTE", "MAMix"),
         ("DeepSMOTE + MAMix", "MAMix"),
     ]:
@@ -156,7 +161,9 @@ def conclusions(results):
     lines.append(
         "'Level with' means a mean difference within one standard deviation over"
         "\nsplits (or a single split): no result either way. The documentation's"
-        "\nevidence page measures the same rows on larger images."
+        "\nevidence page measures these rows over five seeds, on 8 x 8 digits at"
+        "\nimbalance ratio 100 and on MNIST, Fashion-MNIST (28 x 28) and ELPV"
+        "\nsolar cells (32 x 32)."
     )
     return lines
 

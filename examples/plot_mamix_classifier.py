@@ -187,5 +187,5 @@ print("(k/3: the splits on which it beat MAMix alone)")
 # against its ± spread: a difference smaller than that is not a result. What
 # the pitfall costs, and whether over-sampling in front of MAMix pays, depends
 # on the data; the :ref:`evidence <evidence_mamix>` measures DeepSMOTE + MAMix
-# against MAMix alone on larger images.
+# against MAMix alone on 8 x 8 digits and on larger images, over five seeds.
 plt.show()

@@ -312,12 +312,31 @@ def test_pickled_autoencoder_transforms_identically(tabular):
 
 
 def test_warm_start_and_partial_fit_continue_training(tabular):
+    from skorch.callbacks import Callback
+
+    starts = []  # the weights each training starts from
+
+    class StartingWeights(Callback):
+        def on_train_begin(self, net, **kwargs):
+            starts.append([p.detach().clone() for p in net.module_.parameters()])
+
+    def weights(autoencoder):
+        return [p.detach().clone() for p in autoencoder.module_.parameters()]
+
     X, _ = tabular
-    autoencoder = tiny(max_epochs=2, n_iter_no_change=None).fit(X)
+    autoencoder = tiny(
+        max_epochs=2, n_iter_no_change=None, callbacks=[StartingWeights()]
+    ).fit(X)
+    trained = weights(autoencoder)
     autoencoder.partial_fit(X)
     assert len(autoencoder.history_) == 4
+    assert all(torch.equal(a, b) for a, b in zip(starts[-1], trained, strict=True))
+    trained = weights(autoencoder)
     autoencoder.set_params(warm_start=True).fit(X)
     assert len(autoencoder.history_) == 6
+    assert all(torch.equal(a, b) for a, b in zip(starts[-1], trained, strict=True))
+    losses = autoencoder.history_[:, "train_loss"]
+    assert losses[2] < losses[1] and losses[4] < losses[3]  # no fresh start
 
 
 def test_mixed_precision_trains_with_finite_losses(make_images):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -273,10 +274,53 @@ def test_bench_images_diagnose_ranks_report_columns_against_scores(tmp_path):
     assert all(row[1].endswith("(2)") for row in table)
     saved = json.loads(diagnostics.read_text(encoding="utf-8"))
     assert set(saved["values"]["digits"]) == {"SMOTE", "DeepSMOTE"}
-    smote = saved["values"]["digits"]["SMOTE"]
-    assert list(smote)[-1] == "all" and 0 <= smote["all"]["recognised"] <= 1
+    assert list(saved["values"]["digits"]["SMOTE"])[-1] == "all"
+    # two (row, score) pairs: a column ranks them as the scores do (+1) or not (-1)
+    accuracy = json.loads(scores.read_text(encoding="utf-8"))["datasets"]["digits"]
+    a = [np.mean(accuracy[row]["balanced_accuracy"]) for row in ("SMOTE", "DeepSMOTE")]
+    for column, figures in saved["columns"].items():
+        x = [
+            saved["values"]["digits"][row]["all"][column]
+            for row in ("SMOTE", "DeepSMOTE")
+        ]
+        agree = np.sign(x[0] - x[1]) * np.sign(a[0] - a[1])
+        if agree in (1, -1):
+            assert figures["pooled"] == pytest.approx(agree), column
+        else:  # a tie: no rank correlation
+            assert np.isnan(figures["pooled"]), column
     _, shares = table_rows(stdout, "The reports by class")
     assert {(row[1], row[2]) for row in shares} >= {
         ("SMOTE", "all"),
         ("DeepSMOTE", "9"),
     }
+
+
+def test_diagnostics_table_ranks_report_columns_as_the_scores_rank_samplers(
+    monkeypatch,
+):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from bench_images import REPORT_COLUMNS, diagnostics_table
+
+    ranks = {"A": 0, "B": 1, "C": 2, "D": 3}  # rows, from worst to best
+    values, scores = {}, {}
+    for dataset, base, step in (("easy", 0.6, 1.0), ("hard", 0.2, 2.0)):
+        values[dataset] = {
+            row: {"all": {column: step * rank for column in REPORT_COLUMNS}}
+            for row, rank in ranks.items()
+        }
+        values[dataset]["A"]["all"]["recall"] = 9.0  # recall ranks A first
+        for row, rank in ranks.items():  # the other way round from the accuracy
+            values[dataset][row]["all"]["memorised"] = -step * rank
+        scores[dataset] = {
+            row: {"balanced_accuracy": [base + 0.1 * step * rank] * 2}
+            for row, rank in ranks.items()
+        }
+    table, figures = diagnostics_table(values, scores)
+    assert figures["precision"] == {
+        "pooled": pytest.approx(1.0),
+        "within": {"easy": pytest.approx(1.0), "hard": pytest.approx(1.0)},
+        "n_pairs": 8,
+    }
+    assert figures["memorised"]["pooled"] == pytest.approx(-1.0)
+    assert figures["recall"]["within"]["easy"] == pytest.approx(-0.2)
+    assert table.rows[0] == ["precision", "+1.00 (8)", "+1.00", "+1.00"]

@@ -372,6 +372,16 @@ def test_an_unfitted_autoencoder_is_cloned_seeded_and_trained(tabular):
     assert np.array_equal(X_res, again)  # seeded by DeepSMOTE's random_state
 
 
+@pytest.mark.parametrize("own_seed", [3, np.int64(3)], ids=["int", "numpy-int"])
+def test_an_unfitted_autoencoder_with_an_int_seed_keeps_it(tabular, own_seed):
+    X, y = tabular
+    sampler = tiny(autoencoder=Autoencoder(max_epochs=2, random_state=own_seed))
+    sampler.fit_resample(X, y)
+    assert sampler.autoencoder_.random_state == 3  # not DeepSMOTE's seed
+    alone = Autoencoder(max_epochs=2, random_state=3).fit(X, y)
+    assert np.array_equal(sampler.latent_codes_, alone.transform(X))
+
+
 def test_a_fitted_autoencoder_is_reused_without_training(tabular):
     X, y = tabular
     fitted = Autoencoder(max_epochs=5, random_state=0).fit(X)

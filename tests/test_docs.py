@@ -695,6 +695,14 @@ def test_numbers_without_json_files_define_nothing(tmp_path):
     assert numbers.slug("latent_noise=0.5") == "latent-noise-0.5"
 
 
+def test_readme_setup_commands_and_cpu_torch_note_are_on_the_first_screen():
+    first_screen = "\n".join(
+        (REPO / "README.md").read_text(encoding="utf-8").splitlines()[:40]
+    )
+    for command in ("make demo", "make test", "download.pytorch.org/whl/cpu"):
+        assert command in first_screen, command
+
+
 def test_readme_figures_come_from_the_benchmarks():
     figures = _numbers().figures()
     readme = (REPO / "README.md").read_text(encoding="utf-8")

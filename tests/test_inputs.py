@@ -157,6 +157,15 @@ def test_flattened_pixel_rows_without_image_shape_get_a_hint(digit_images):
     assert len(record) == 1
 
 
+def test_flattened_colour_images_without_image_shape_get_the_same_hint(digit_images):
+    images, y = digit_images
+    rgb = np.stack([images, 255 - images, images // 2], axis=1)  # (n, 3, 8, 8)
+    rows = rgb.reshape(len(rgb), -1)  # 192 columns, as 3,072 are 3 x 32 x 32
+    with pytest.warns(UserWarning, match=r"image_shape=\(3, 8, 8\)") as record:
+        tiny().fit_resample(rows, y)
+    assert len(record) == 1
+
+
 @pytest.mark.filterwarnings("error::UserWarning")
 def test_tabular_rows_and_an_explicit_mlp_get_no_pixel_hint(digit_images, tabular):
     images, y = digit_images
@@ -175,6 +184,15 @@ def test_the_input_dtype_is_kept_and_integers_are_rounded(digit_images, dtype):
     assert X_res.dtype == dtype and np.array_equal(X_res[: len(X)], X)
     synthetic = X_res[len(X) :].astype(float)
     assert synthetic.min() >= X.min() and synthetic.max() <= X.max()
+    # the same pixels as float64 give the unrounded samples
+    X_float, _ = tiny(image_shape=(8, 8)).fit_resample(X.astype(np.float64), y)
+    exact = X_float[len(X) :]
+    assert np.mean(np.abs(exact - np.rint(exact)) > 0.1) > 0.2  # not whole numbers
+    if np.dtype(dtype).kind == "f":
+        tolerance = np.finfo(dtype).resolution * X.max()
+        assert np.allclose(synthetic, exact, rtol=0, atol=tolerance)
+    else:  # rounded to the nearest integer, not truncated
+        assert np.array_equal(synthetic, np.rint(exact))
 
 
 def test_large_integers_come_back_bit_exact():

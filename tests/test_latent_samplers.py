@@ -142,6 +142,20 @@ def small_autoencoder(input_shape, latent_dim):
     return _SmallEncoder(input_shape, latent_dim), decoder
 
 
+@pytest.mark.filterwarnings("ignore:Class .* has fewer samples")
+def test_k_neighbors_does_not_change_the_output_of_a_latent_sampler(
+    imbalanced_digits,
+):
+    X, y = imbalanced_digits  # images: the noise rule probes the new codes
+    made = [
+        tiny(image_shape=(8, 8), k_neighbors=k, latent_sampler=RandomOverSampler())
+        for k in (1, 7)
+    ]
+    (X_1, y_1), (X_7, y_7) = (sampler.fit_resample(X, y) for sampler in made)
+    assert made[0].latent_noise_ == made[1].latent_noise_ > 0
+    assert np.array_equal(X_1, X_7) and np.array_equal(y_1, y_7)
+
+
 @pytest.mark.parametrize(
     ("image_shape", "input_shape"),
     [(None, (6,)), ((8, 8), (1, 8, 8))],

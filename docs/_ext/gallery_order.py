@@ -13,6 +13,7 @@ ORDER = (
     "plot_judging_samples.py",
     "plot_training_history.py",
     "plot_mamix_classifier.py",
+    "plot_own_networks.py",
 )
 
 

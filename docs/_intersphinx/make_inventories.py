@@ -158,7 +158,7 @@ OBJECTS: dict[str, list[tuple[str, str, str]]] = {
             "sklearn.model_selection.GridSearchCV "
             "sklearn.model_selection.StratifiedKFold "
             "sklearn.neighbors.KNeighborsClassifier "
-            "sklearn.pipeline.Pipeline "
+            "sklearn.pipeline.Pipeline sklearn.preprocessing.FunctionTransformer "
             "sklearn.preprocessing.StandardScaler "
             "sklearn.svm.LinearSVC "
             "sklearn.utils.Bunch",

@@ -58,20 +58,32 @@ def _never(estimator) -> bool:
 
 
 def _warn_if_pixel_rows(X: np.ndarray, image_shape, module) -> None:
-    """Warn when tabular rows look like flattened square images of pixels."""
-    side = math.isqrt(X.shape[1])
-    if image_shape is not None or module != "auto" or side < 8:
+    """Warn when tabular rows look like flattened square images of pixels.
+
+    Grey (``s * s`` columns) or RGB (``3 * s * s``), with ``s`` at least 8.
+    """
+    if image_shape is not None or module != "auto":
         return
-    if side * side != X.shape[1]:
+    shapes = [
+        (channels, math.isqrt(X.shape[1] // channels), X.shape[1] // channels)
+        for channels in (1, 3)
+        if X.shape[1] % channels == 0
+    ]
+    shapes = [(c, side) for c, side, area in shapes if side >= 8 and side**2 == area]
+    if not shapes:
         return
+    ((channels, side),) = shapes
     low, high = X.min(), X.max()
     integral = high > 1 and high <= 255 and np.array_equal(X, np.round(X))
     if low >= 0 and (high <= 1 or integral):
+        size = f"{side}x{side}" if channels == 1 else f"{channels}x{side}x{side}"
+        shape = f"{side}, {side}" if channels == 1 else f"{channels}, {side}, {side}"
+        colour = "" if channels == 1 else " (channels_last=True if flattened (H, W, C))"
         warn_user(
             f"X has {X.shape[1]} columns of pixel-like values, as many as flattened "
-            f"{side}x{side} images, but no image_shape: the rows are treated as "
+            f"{size} images, but no image_shape: the rows are treated as "
             "tabular features, with a fully connected autoencoder. For images "
-            f"pass image_shape=({side}, {side}) or X as an (n, {side}, {side}) "
+            f"pass image_shape=({shape}){colour} or X as an (n, {shape}) "
             "array; module='mlp' (DeepSMOTE(autoencoder=Autoencoder(module='mlp')) "
             "in DeepSMOTE) keeps the tabular treatment without this warning."
         )

@@ -31,6 +31,7 @@ Three steps, each a small function, tied together by :class:`LatentGenerator`:
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -314,7 +315,8 @@ class LatentGenerator:
         """The largest noise scale at which new codes still look like their class.
 
         For every over-sampled class, :data:`N_PROBE` new codes are drawn
-        (interpolation, then the noise at each scale of :data:`NOISE_SCALES`,
+        (interpolation, or the latent sampler when there is one, then the
+        noise at each scale of :data:`NOISE_SCALES`,
         the same draws for every scale), and a 5-nearest-neighbour vote among
         all the real codes says which class each looks like. The scale chosen
         is the largest whose share of codes given to their own class, pooled
@@ -329,14 +331,27 @@ class LatentGenerator:
         vote = KNeighborsClassifier(5).fit(self.codes, self.y)
         shares = np.zeros(len(NOISE_SCALES))
         for label, n in n_new.items():
-            members = self.codes[self.y == label]
-            k = class_neighbors(self.k_neighbors, len(members), label)
-            base = interpolate(members, N_PROBE, k, probe).codes
-            unit = self._noise(N_PROBE, 1.0, probe)
+            base = self._probe_codes(label, probe)
+            if not len(base):  # a latent sampler that makes nothing for the class
+                continue
+            unit = self._noise(len(base), 1.0, probe)
             for i, scale in enumerate(NOISE_SCALES):
                 shares[i] += n * np.mean(vote.predict(base + scale * unit) == label)
         kept = shares >= (1 - RECOGNITION_TOLERANCE) * shares[0]
         return float(np.max(np.asarray(NOISE_SCALES)[kept]))
+
+    def _probe_codes(self, label, probe) -> np.ndarray:
+        """:data:`N_PROBE` noiseless new codes of ``label``, made as :meth:`new_codes`
+        makes them (by the latent sampler when there is one), warning of nothing."""
+        members = self.codes[self.y == label]
+        with warnings.catch_warnings():  # new_codes gives the same warnings
+            warnings.simplefilter("ignore", UserWarning)
+            if self.latent_sampler is None:
+                k = class_neighbors(self.k_neighbors, len(members), label)
+                return interpolate(members, N_PROBE, k, probe).codes
+            return resample_codes(
+                self.latent_sampler, self.codes, self.y, label, N_PROBE, probe
+            )
 
     def decode_into(self, blocks, out: np.ndarray) -> None:
         """Decode ``(label, NewCodes)`` blocks, one after the other, into ``out``.

@@ -40,7 +40,7 @@ __all__ = ["DeepSMOTE"]
 
 
 #: Training settings DeepSMOTE used to forward to its autoencoder. They
-#: belong to :class:`Autoencoder`; deprecated in 0.3, removed in 0.5.
+#: belong to :class:`Autoencoder`; deprecated in 0.3.0, removed in 0.5.0.
 DEPRECATED_TRAINING_PARAMS = (
     "latent_dim",
     "max_epochs",
@@ -136,8 +136,9 @@ class DeepSMOTE(BaseOverSampler):
         The scale of the variation added to every new latent code
         (``latent_noise_kind``): what interpolation between a class's few
         samples cannot reach. ``"auto"``, for images, is the largest scale
-        among 0, 0.25, 0.5, 0.75 and 1 at which new codes are still
-        recognised as their class by a 5-nearest-neighbour vote among the
+        among 0, 0.25, 0.5, 0.75 and 1 at which new codes (made as the
+        samples are, by ``latent_sampler`` when given) are still recognised
+        as their class by a 5-nearest-neighbour vote among the
         real codes about as often (within 10 %) as without noise: high where
         classes vary alike (strokes), low where the large classes' variation
         crosses into the small ones (subtle defects); for tabular rows it is
@@ -187,8 +188,8 @@ class DeepSMOTE(BaseOverSampler):
     latent_dim, max_epochs, batch_size, lr, penalty, penalty_weight, \
 class_loss_weight, tol, n_iter_no_change, device, n_threads, \
 mixed_precision, verbose : deprecated
-        Training settings, deprecated in 0.3 and removed in 0.5: set them on
-        the autoencoder, e.g. ``DeepSMOTE(autoencoder=Autoencoder(
+        Training settings, deprecated in 0.3.0 and to be removed in 0.5.0:
+        set them on the autoencoder, e.g. ``DeepSMOTE(autoencoder=Autoencoder(
         max_epochs=50))``. Until then a value given here is passed to the
         autoencoder DeepSMOTE builds, with a ``FutureWarning``; it is an
         error together with an ``Autoencoder`` instance.
@@ -476,7 +477,8 @@ mixed_precision, verbose : deprecated
             check_is_fitted(autoencoder)
         except NotFittedError:
             autoencoder = clone(autoencoder)
-            if not isinstance(autoencoder.get_params().get("random_state"), int):
+            own_seed = autoencoder.get_params().get("random_state")
+            if not isinstance(own_seed, numbers.Integral):
                 autoencoder.set_params(random_state=seed)
             return autoencoder.set_params(**self._data_params(autoencoder)).fit(X, y)
         if isinstance(autoencoder, FrozenEstimator):
@@ -489,16 +491,16 @@ mixed_precision, verbose : deprecated
         module = "auto" if self.autoencoder is None else self.autoencoder
         if self.autoencoder is not None:
             warn_user(
-                f"autoencoder={self.autoencoder!r} is deprecated in 0.3 and will be "
-                "removed in 0.5: pass autoencoder=Autoencoder(module=...).",
+                f"autoencoder={self.autoencoder!r} is deprecated in 0.3.0 and will be "
+                "removed in 0.5.0: pass autoencoder=Autoencoder(module=...).",
                 FutureWarning,
             )
         if given:
             example = ", ".join(f"{k}={v!r}" for k, v in given.items())
             warn_user(
                 f"DeepSMOTE's {', '.join(given)} "
-                f"{'is' if len(given) == 1 else 'are'} deprecated in 0.3 and will be "
-                "removed in 0.5: training settings belong to the autoencoder, "
+                f"{'is' if len(given) == 1 else 'are'} deprecated in 0.3.0 and will be "
+                "removed in 0.5.0: training settings belong to the autoencoder, "
                 f"DeepSMOTE(autoencoder=Autoencoder({example})).",
                 FutureWarning,
             )
