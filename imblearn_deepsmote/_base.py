@@ -46,11 +46,11 @@ from sklearn.utils._param_validation import (
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 
 from .utils._batching import TensorBatches
-from .utils._torch import PrivateGeneratorMode, draw_seed, limit_threads, resolve_device
+from .utils._private_generator import PrivateGeneratorMode
+from .utils._random import draw_seed
+from .utils._torch import limit_threads, resolve_device
 
 __all__ = ["SKORCH_PARAMETER_CONSTRAINTS", "IntInterval", "TorchEstimatorMixin"]
-
-_SEED_BOUND = np.iinfo(np.int32).max
 
 
 class IntInterval(Interval):
@@ -187,10 +187,15 @@ class TorchEstimatorMixin:
         self._validate_hyperparameters()
         if reset or not hasattr(self, "_rng"):
             self.device_ = resolve_device(self.__dict__.get("device"))
-            self._rng = np.random.default_rng(draw_seed(self.random_state))
+            self._seed_random_stream()
 
-    def _next_seed(self) -> int:
-        return int(self._rng.integers(_SEED_BOUND))
+    def _seed_random_stream(self) -> None:
+        """Start the estimator's random stream ``_rng`` from ``random_state``.
+
+        Every random draw of training comes from it: a seed per training
+        call for the fit's torch generators, and MAMix's ``lam``.
+        """
+        self._rng = np.random.default_rng(draw_seed(self.random_state))
 
     @contextlib.contextmanager
     def _torch_context(self, *, training: bool) -> Iterator[None]:
@@ -211,7 +216,7 @@ class TorchEstimatorMixin:
             with limit_threads(self.n_threads), PrivateGeneratorMode(0):
                 yield
             return
-        self._training_generators = PrivateGeneratorMode(self._next_seed())
+        self._training_generators = PrivateGeneratorMode(draw_seed(self._rng))
         try:
             with limit_threads(self.n_threads):
                 yield
@@ -237,7 +242,7 @@ class TorchEstimatorMixin:
             with self._private_draws():
                 return super().initialize()
         if not hasattr(self, "_rng"):
-            self._rng = np.random.default_rng(draw_seed(self.random_state))
+            self._seed_random_stream()
         with self._torch_context(training=True), self._private_draws():
             return super().initialize()
 

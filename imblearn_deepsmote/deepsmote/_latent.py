@@ -38,6 +38,7 @@ from imblearn.utils import check_neighbors_object
 from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
+from ..utils._random import draw_seed
 from ..utils._warnings import warn_user
 
 __all__ = [
@@ -159,7 +160,7 @@ def resample_codes(
         request = n_new if round_ == 0 else max(n_new - n_drawn, n_class)
         sampler.set_params(
             sampling_strategy={label: n_class + request},
-            random_state=random_state.randint(np.iinfo(np.int32).max),
+            random_state=draw_seed(random_state),
         )
         try:
             resampled, _ = sampler.fit_resample(codes, y)
@@ -325,7 +326,7 @@ class LatentGenerator:
         the large classes crosses into the small ones, as in subtle defects,
         the scale stays low.
         """
-        probe = np.random.RandomState(random_state.randint(np.iinfo(np.int32).max))
+        probe = np.random.RandomState(draw_seed(random_state))
         vote = KNeighborsClassifier(5).fit(self.codes, self.y)
         shares = np.zeros(len(NOISE_SCALES))
         for label, n in n_new.items():
