@@ -188,15 +188,19 @@ def resample_codes(
     return new
 
 
-def class_neighbors(k, n_class: int, label):
-    """``k_neighbors`` (an int or a neighbours object) usable on ``n_class`` codes.
+def class_neighbors(
+    k, n_class: int, label, *, param: str = "k_neighbors", rows: str = "samples"
+):
+    """``k`` neighbours (an int or a neighbours object) usable among ``n_class`` rows.
 
-    A class too small for it gets fewer neighbours, with a warning.
+    A class too small for ``k`` gets fewer neighbours (all its other rows),
+    with a warning naming the parameter ``param`` and the class's ``rows``.
+    DeepSMOTE's interpolation and the diagnostics' manifolds both use it.
     """
     if isinstance(k, numbers.Integral) and k >= n_class:
         warn_user(
-            f"Class {_python(label)!r} has fewer samples than k_neighbors + 1 = "
-            f"{k + 1}; it is over-sampled with k_neighbors = its size - 1."
+            f"Class {_python(label)!r} has {n_class} {rows}, fewer than {param} + 1 "
+            f"= {k + 1}; using {param}={n_class - 1} for its {rows}."
         )
         return n_class - 1
     if hasattr(k, "n_neighbors") and k.n_neighbors > n_class:
