@@ -273,10 +273,10 @@ def test_too_few_rows_for_n_neighbors_use_fewer_with_a_warning():
     with pytest.warns(UserWarning) as record:
         clipped = synthetic_report(X, y, X_syn, y_syn, n_neighbors=20)
     assert [str(w.message).split("; ")[1] for w in record] == [
-        "using n_neighbors=7 for its real rows.",
-        "using n_neighbors=5 for its synthetic rows.",
+        "using n_neighbors = its number of real rows - 1.",
+        "using n_neighbors = its number of synthetic rows - 1.",
     ]
-    with pytest.warns(UserWarning, match="using n_neighbors=5 for its synthetic"):
+    with pytest.warns(UserWarning, match="its number of synthetic rows - 1"):
         explicit = synthetic_report(X, y, X_syn, y_syn, n_neighbors=7)
     pd.testing.assert_frame_equal(clipped, explicit)
 

@@ -198,9 +198,9 @@ def class_neighbors(
     DeepSMOTE's interpolation and the diagnostics' manifolds both use it.
     """
     if isinstance(k, numbers.Integral) and k >= n_class:
-        warn_user(
-            f"Class {_python(label)!r} has {n_class} {rows}, fewer than {param} + 1 "
-            f"= {k + 1}; using {param}={n_class - 1} for its {rows}."
+        warn_user(  # the same text for every size: shown once per grid search
+            f"Class {_python(label)!r} has fewer {rows} than {param} + 1 = {k + 1}; "
+            f"using {param} = its number of {rows} - 1."
         )
         return n_class - 1
     if hasattr(k, "n_neighbors") and k.n_neighbors > n_class:
