@@ -26,6 +26,9 @@ def draw_seed(random_state) -> int:
     >>> from imblearn_deepsmote.utils import draw_seed
     >>> draw_seed(0) == draw_seed(0)
     True
+    >>> import numpy as np
+    >>> draw_seed(np.random.default_rng(0)) == draw_seed(np.random.default_rng(0))
+    True
     """
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(SEED_BOUND))
