@@ -44,14 +44,13 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
-from skorch.dataset import get_len
 
 from .utils._batching import TensorBatches
-from .utils._torch import PrivateGeneratorMode, draw_seed, limit_threads, resolve_device
+from .utils._private_generator import PrivateGeneratorMode
+from .utils._random import draw_seed
+from .utils._torch import limit_threads, resolve_device
 
 __all__ = ["SKORCH_PARAMETER_CONSTRAINTS", "IntInterval", "TorchEstimatorMixin"]
-
-_SEED_BOUND = np.iinfo(np.int32).max
 
 
 class IntInterval(Interval):
@@ -188,10 +187,15 @@ class TorchEstimatorMixin:
         self._validate_hyperparameters()
         if reset or not hasattr(self, "_rng"):
             self.device_ = resolve_device(self.__dict__.get("device"))
-            self._rng = np.random.default_rng(draw_seed(self.random_state))
+            self._seed_random_stream()
 
-    def _next_seed(self) -> int:
-        return int(self._rng.integers(_SEED_BOUND))
+    def _seed_random_stream(self) -> None:
+        """Start the estimator's random stream ``_rng`` from ``random_state``.
+
+        Every random draw of training comes from it: a seed per training
+        call for the fit's torch generators, and MAMix's ``lam``.
+        """
+        self._rng = np.random.default_rng(draw_seed(self.random_state))
 
     @contextlib.contextmanager
     def _torch_context(self, *, training: bool) -> Iterator[None]:
@@ -212,7 +216,7 @@ class TorchEstimatorMixin:
             with limit_threads(self.n_threads), PrivateGeneratorMode(0):
                 yield
             return
-        self._training_generators = PrivateGeneratorMode(self._next_seed())
+        self._training_generators = PrivateGeneratorMode(draw_seed(self._rng))
         try:
             with limit_threads(self.n_threads):
                 yield
@@ -238,7 +242,7 @@ class TorchEstimatorMixin:
             with self._private_draws():
                 return super().initialize()
         if not hasattr(self, "_rng"):
-            self._rng = np.random.default_rng(draw_seed(self.random_state))
+            self._seed_random_stream()
         with self._torch_context(training=True), self._private_draws():
             return super().initialize()
 
@@ -359,34 +363,33 @@ class TorchEstimatorMixin:
         return iterator(dataset, **kwargs)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """One epoch of training or validation, synchronising once at its end.
+        """skorch's epoch, synchronising with the device once, at its end.
 
-        As skorch's, but the batch losses are recorded as device tensors and
-        turned into numbers together after the last batch (with a progress
-        bar, ``verbose >= 2``, each batch is turned at once).
+        skorch records ``step["loss"].item()`` after each batch, a host-device
+        synchronisation per batch on a GPU. Here each step's loss is a
+        :class:`_LossOnDevice`, whose ``item()`` is the loss tensor itself,
+        and the tensors the epoch recorded become numbers together once it
+        ends. A progress bar (``verbose >= 2``) shows each batch's loss, so
+        it keeps skorch's ``item()`` per batch.
         """
-        if iterator is None:
+        if iterator is None:  # no validation split
             return
-        immediate = isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
-        batch_count = 0
-        for batch in iterator:
-            self.notify("on_batch_begin", batch=batch, training=training)
-            step = step_fn(batch, **fit_params)
-            loss = step["loss"].detach()
-            self.history.record_batch(f"{prefix}_loss", loss)
-            batch_size = (
-                get_len(batch[0])
-                if isinstance(batch, (tuple, list))
-                else (get_len(batch))
-            )
-            self.history.record_batch(f"{prefix}_batch_size", batch_size)
-            self.notify("on_batch_end", batch=batch, training=training, **step)
-            if immediate:
-                self._tensors_to_numbers(1)
-            batch_count += 1
-        self.history.record(f"{prefix}_batch_count", batch_count)
-        self._tensors_to_numbers(batch_count)
-        self._check_finite_losses(prefix, batch_count)
+        if not self._shows_batch_losses():
+            step_fn = _losses_on_device(step_fn)
+        super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+        n_batches = self.history[-1, f"{prefix}_batch_count"]
+        self._tensors_to_numbers(n_batches)
+        self._check_finite_losses(prefix, n_batches)
+
+    def notify(self, method_name: str, **cb_kwargs) -> None:
+        """skorch's ``notify``; callbacks get a batch's loss as its tensor."""
+        loss = cb_kwargs.get("loss")
+        if isinstance(loss, _LossOnDevice):
+            cb_kwargs["loss"] = loss.loss
+        super().notify(method_name, **cb_kwargs)
+
+    def _shows_batch_losses(self) -> bool:
+        return isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
 
     def _check_finite_losses(self, prefix: str, n_batches: int) -> None:
         """Stop with a clear error once training has diverged."""
@@ -417,3 +420,30 @@ class TorchEstimatorMixin:
         values = torch.stack([batch[key].float().reshape(()) for batch, key in places])
         for (batch, key), value in zip(places, values.tolist(), strict=True):
             batch[key] = value
+
+
+class _LossOnDevice:
+    """A step's loss whose ``item()`` stays on the device (no host sync).
+
+    skorch's ``run_single_epoch`` records ``step["loss"].item()``;
+    :meth:`TorchEstimatorMixin.run_single_epoch` hands it this wrapper, so
+    the history holds the detached loss tensor until the epoch ends.
+    """
+
+    __slots__ = ("loss",)
+
+    def __init__(self, loss: torch.Tensor) -> None:
+        self.loss = loss
+
+    def item(self) -> torch.Tensor:
+        return self.loss.detach()
+
+
+def _losses_on_device(step_fn):
+    """``step_fn`` whose step's loss is a :class:`_LossOnDevice`."""
+
+    def step(batch, **fit_params):
+        result = step_fn(batch, **fit_params)
+        return {**result, "loss": _LossOnDevice(result["loss"])}
+
+    return step

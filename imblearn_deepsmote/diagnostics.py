@@ -20,16 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.spatial.distance import cdist
 from sklearn.base import clone
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import pairwise_distances_chunked
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import _safe_indexing, check_array
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 
+from ._base import IntInterval
+from .deepsmote._latent import class_neighbors
 from .utils._images import array_shape
 
 if TYPE_CHECKING:
@@ -64,6 +72,26 @@ def _pandas(caller: str):
     return pd
 
 
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "y_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "y_synthetic": ["array-like"],
+        "features": [
+            StrOptions(set(_SPACES)),
+            HasMethods(["encode"]),
+            HasMethods(["transform"]),
+            callable,
+            None,
+        ],
+        "n_neighbors": [IntInterval(1, None, closed="left")],
+        "classifier": [HasMethods(["fit", "predict"]), None],
+        "random_state": ["random_state"],
+        "working_memory": [Interval(numbers.Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def synthetic_report(
     X_real: ArrayLike,
     y_real: ArrayLike,
@@ -212,23 +240,25 @@ default=None
     """
     pd = _pandas("synthetic_report")
     y_real, y_synthetic = _check_inputs(X_real, y_real, X_synthetic, y_synthetic)
-    _check_params(n_neighbors, classifier, working_memory)
     real, synthetic = _feature_space(features, X_real, X_synthetic, random_state)
     recognised, recognised_real = _recognition(
         classifier, real, y_real, synthetic, y_synthetic, random_state
     )
-    rows, pooled = {}, {}
-    for label in np.unique(y_synthetic).tolist():
-        of_real, of_synthetic = y_real == label, y_synthetic == label
-        per_row = _manifold(
-            real[of_real], synthetic[of_synthetic], n_neighbors, label, working_memory
-        )
-        per_row["recognised"] = recognised[of_synthetic]
-        per_row["recognised_real"] = recognised_real[of_real]
-        rows[label] = _summary(per_row)
-        for name, values in per_row.items():
-            pooled.setdefault(name, []).append(values)
-    rows["all"] = _summary({name: np.concatenate(v) for name, v in pooled.items()})
+    per_class = {
+        label: {
+            **_manifold(
+                real[y_real == label],
+                synthetic[y_synthetic == label],
+                n_neighbors,
+                label,
+                working_memory,
+            ),
+            "recognised": recognised[y_synthetic == label],
+            "recognised_real": recognised_real[y_real == label],
+        }
+        for label in np.unique(y_synthetic).tolist()
+    }
+    rows = _report_rows(per_class)
     index = pd.Index(list(rows), name="class", dtype=object)
     return pd.DataFrame(list(rows.values()), index=index, columns=_COLUMNS)
 
@@ -342,32 +372,12 @@ def _check_inputs(X_real, y_real, X_synthetic, y_synthetic):
     return labels
 
 
-def _check_params(n_neighbors, classifier, working_memory) -> None:
-    if not (
-        isinstance(n_neighbors, numbers.Integral)
-        and not isinstance(n_neighbors, bool)
-        and n_neighbors >= 1
-    ):
-        raise ValueError(f"n_neighbors must be an int >= 1; got {n_neighbors!r}.")
-    if classifier is not None and not (
-        hasattr(classifier, "fit") and hasattr(classifier, "predict")
-    ):
-        raise ValueError(
-            "classifier must be a scikit-learn classifier (with fit and predict) or "
-            f"None; got {classifier!r}."
-        )
-    if not (isinstance(working_memory, numbers.Real) and working_memory > 0):
-        raise ValueError(
-            f"working_memory must be a positive number of MiB; got {working_memory!r}."
-        )
-
-
 def _feature_space(features, X_real, X_synthetic, random_state):
     """The real and synthetic rows, float64, in the space the report measures in."""
     if features is None:
         features = "pca" if len(array_shape(X_real)) > 2 else "standard"
     if isinstance(features, str):
-        if features not in _SPACES:
+        if features not in _SPACES:  # validate_params: a str has "encode"
             raise ValueError(
                 f"features must be None, one of {_SPACES}, a fitted DeepSMOTE or "
                 f"transformer, or a callable; got {features!r}."
@@ -383,16 +393,11 @@ def _feature_space(features, X_real, X_synthetic, random_state):
             space = StandardScaler()
         space.fit(real)
         return space.transform(real), space.transform(synthetic)
-    transform = getattr(features, "encode", None) or getattr(
-        features, "transform", None
+    transform = (
+        getattr(features, "encode", None)
+        or getattr(features, "transform", None)
+        or features
     )
-    if transform is None and callable(features):
-        transform = features
-    if transform is None:
-        raise ValueError(
-            "features must be None, a string, a fitted DeepSMOTE (encode) or "
-            f"transformer (transform), or a callable; got {features!r}."
-        )
     return tuple(
         _feature_rows(transform(X), name, array_shape(X)[0])
         for name, X in (("X_real", X_real), ("X_synthetic", X_synthetic))
@@ -480,7 +485,9 @@ def _manifold(real, synthetic, n_neighbors, label, working_memory) -> dict:
             name: np.full(n_real if name in _PER_REAL else n_synthetic, np.nan)
             for name in _MANIFOLD
         }
-    k = _class_neighbors(n_neighbors, n_real, label, "real")
+    k = class_neighbors(
+        n_neighbors, n_real, label, param="n_neighbors", rows="real rows"
+    )
     nearest, radius = _radii(real, k)
     synthetic_radius = None
     if n_synthetic < 2:
@@ -490,7 +497,9 @@ def _manifold(real, synthetic, n_neighbors, label, working_memory) -> dict:
             stacklevel=3,
         )
     else:
-        k_synthetic = _class_neighbors(n_neighbors, n_synthetic, label, "synthetic")
+        k_synthetic = class_neighbors(
+            n_neighbors, n_synthetic, label, param="n_neighbors", rows="synthetic rows"
+        )
         synthetic_radius = _radii(synthetic, k_synthetic)[1]
     balls, copies, to_real, covered, recalled = _blockwise(
         real, synthetic, nearest, radius, synthetic_radius, working_memory
@@ -505,19 +514,6 @@ def _manifold(real, synthetic, n_neighbors, label, working_memory) -> dict:
         memorised=copies.astype(float),
         nearest_real_ratio=ratio,
     )
-
-
-def _class_neighbors(n_neighbors: int, n_rows: int, label, kind: str) -> int:
-    """``n_neighbors``, or ``n_rows - 1`` with a warning when the class is smaller."""
-    if n_neighbors < n_rows:
-        return n_neighbors
-    warnings.warn(
-        f"Class {label!r} has {n_rows} {kind} rows, fewer than n_neighbors + 1 = "
-        f"{n_neighbors + 1}; using n_neighbors={n_rows - 1} for its {kind} rows.",
-        UserWarning,
-        stacklevel=4,
-    )
-    return n_rows - 1
 
 
 def _radii(points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -548,28 +544,52 @@ def _blockwise(real, synthetic, nearest, radius, synthetic_radius, working_memor
     whether its ball holds a synthetic row and whether it lies in a synthetic
     ball (1.0 or 0.0; NaN when ``synthetic_radius`` is None).
     """
-    n_synthetic = len(synthetic)
-    block_rows = int(working_memory * 2**20 // (_BYTES_PER_DISTANCE * len(real)))
-    block_rows = max(1, block_rows)
-    balls, to_real = np.empty(n_synthetic), np.empty(n_synthetic)
-    copies = np.empty(n_synthetic, dtype=bool)
     covered = np.zeros(len(real), dtype=bool)
     recalled = np.zeros(len(real), dtype=bool)
     # d < nearest, or d == 0 where duplicated real rows make nearest 0
     closer = np.nextafter(nearest, 0)
-    for start in range(0, n_synthetic, block_rows):
-        block = slice(start, start + block_rows)
-        distances = cdist(synthetic[block], real)
+
+    def reduce(distances, start):
         inside = distances <= radius
-        balls[block] = inside.sum(axis=1)
-        covered |= inside.any(axis=0)
-        copies[block] = (distances <= closer).any(axis=1)
-        to_real[block] = distances.min(axis=1)
+        covered[:] |= inside.any(axis=0)
         if synthetic_radius is not None:
-            recalled |= (distances <= synthetic_radius[block, None]).any(axis=0)
+            block = synthetic_radius[start : start + len(distances), None]
+            recalled[:] |= (distances <= block).any(axis=0)
+        return (
+            inside.sum(axis=1).astype(float),
+            (distances <= closer).any(axis=1),
+            distances.min(axis=1),
+        )
+
+    # scikit-learn budgets 8 bytes per distance; the masks made from it count too
+    one_row = 8 * len(real) / 2**20
+    budget = max(working_memory * 8 / _BYTES_PER_DISTANCE, one_row)
+    blocks = pairwise_distances_chunked(
+        synthetic,
+        real,
+        reduce_func=reduce,
+        # scipy's Euclidean distance (sklearn's "euclidean" expands the
+        # squares, whose rounding would put exact copies off a ball's surface)
+        metric="minkowski",
+        working_memory=budget,
+    )
+    balls, copies, to_real = (
+        np.concatenate(parts) for parts in zip(*blocks, strict=True)
+    )
     if synthetic_radius is None:
         return balls, copies, to_real, covered, np.full(len(real), np.nan)
     return balls, copies, to_real, covered, recalled.astype(float)
+
+
+def _report_rows(per_class: dict) -> dict:
+    """The report's rows: one per class of per-row measures, then ``"all"``."""
+    rows = {label: _summary(per_row) for label, per_row in per_class.items()}
+    pooled = {
+        name: np.concatenate([per_row[name] for per_row in per_class.values()])
+        for name in next(iter(per_class.values()))
+    }
+    rows["all"] = _summary(pooled)
+    return rows
 
 
 def _summary(per_row: dict) -> dict:

@@ -14,6 +14,7 @@ from torch import nn
 
 from imblearn_deepsmote import Autoencoder
 from imblearn_deepsmote.deepsmote import AutoencoderLoss, EncoderDecoder, auto_epochs
+from imblearn_deepsmote.deepsmote._callbacks import SameClassBatches
 
 
 def tiny(**params):
@@ -360,3 +361,33 @@ def test_latent_codes_of_the_wrong_width_are_a_clear_error(tabular):
 def test_fit_accepts_labels_it_does_not_need():
     X, y = make_classification(n_samples=50, n_features=4, random_state=0)
     assert tiny().fit(X, y).transform(X).shape == (50, 2)
+
+
+def test_the_penalty_takes_one_class_batches_from_its_callback(tabular, monkeypatch):
+    X, y = tabular
+    drawn = []
+    original = SameClassBatches.next_inputs
+
+    def next_inputs(self, net):
+        inputs = original(self, net)
+        drawn.append(inputs)
+        return inputs
+
+    monkeypatch.setattr(SameClassBatches, "next_inputs", next_inputs)
+    autoencoder = tiny(penalty="paper", batch_size=16, scaler=None).fit(X, y)
+    callback = dict(autoencoder.callbacks_)["penalty_batches"]
+    assert isinstance(callback, SameClassBatches)
+    assert callback.inputs_ is None  # the training data is not kept (pickling)
+    rows = {
+        row.tobytes(): label for row, label in zip(X.astype(np.float32), y, strict=True)
+    }
+    assert len(drawn) == sum(len(e["batches"]) for e in autoencoder.history_)
+    for inputs in drawn:
+        labels = {rows[row.tobytes()] for row in inputs.numpy()}
+        assert len(labels) == 1 and 2 <= len(inputs) <= 16
+
+
+def test_removing_the_penalty_callback_is_a_clear_error(tabular):
+    X, y = tabular
+    with pytest.raises(ValueError, match="'penalty_batches', which was removed"):
+        tiny(penalty="paper", callbacks__penalty_batches=None).fit(X, y)

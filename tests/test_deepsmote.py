@@ -382,12 +382,21 @@ def test_an_unfitted_autoencoder_with_an_int_seed_keeps_it(tabular, own_seed):
     assert np.array_equal(sampler.latent_codes_, alone.transform(X))
 
 
-def test_a_fitted_autoencoder_is_reused_without_training(tabular):
+@pytest.mark.parametrize("frozen", [True, False], ids=["frozen", "bare"])
+def test_a_fitted_autoencoder_is_reused_without_training_when_frozen(tabular, frozen):
+    """The rule: cloned and trained, unless frozen; a bare fitted one is still
+    reused until 0.5, with a FutureWarning that says how to keep doing so."""
+    from sklearn.frozen import FrozenEstimator
+
     X, y = tabular
     fitted = Autoencoder(max_epochs=5, random_state=0).fit(X)
     weights = [p.detach().clone() for p in fitted.module_.parameters()]
-    sampler = tiny(autoencoder=fitted)
-    X_res, y_res = sampler.fit_resample(X, y)
+    sampler = tiny(autoencoder=FrozenEstimator(fitted) if frozen else fitted)
+    if frozen:
+        X_res, y_res = sampler.fit_resample(X, y)
+    else:
+        with pytest.warns(FutureWarning, match=r"deprecated in 0\.3.*from 0\.5 on"):
+            X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.autoencoder_ is fitted and len(fitted.history_) == 5
     after = list(fitted.module_.parameters())
     assert all(torch.equal(a, b) for a, b in zip(weights, after, strict=True))
@@ -414,10 +423,19 @@ def test_a_frozen_autoencoder_survives_a_grid_search_and_trains_once(tabular):
 
 
 def test_a_fitted_autoencoder_of_another_width_is_a_clear_error(tabular):
+    from sklearn.frozen import FrozenEstimator
+
     X, y = tabular
-    fitted = Autoencoder(max_epochs=1).fit(X[:, :4])
+    fitted = FrozenEstimator(Autoencoder(max_epochs=1).fit(X[:, :4]))
     with pytest.raises(ValueError, match="trained on 4 features but X has 6"):
         tiny(autoencoder=fitted).fit_resample(X, y)
+
+
+def test_a_frozen_unfitted_autoencoder_is_a_clear_error(tabular):
+    from sklearn.frozen import FrozenEstimator
+
+    with pytest.raises(ValueError, match="FrozenEstimator of an unfitted"):
+        tiny(autoencoder=FrozenEstimator(Autoencoder())).fit_resample(*tabular)
 
 
 @pytest.mark.parametrize("method", ["generate", "encode", "decode"])

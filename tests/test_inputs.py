@@ -1,5 +1,7 @@
 """Data as users bring it: image arrays, dtypes, pandas, settings, and clear errors."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,6 +10,7 @@ import torch
 from helpers import tiny_deepsmote
 from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import InvalidParameterError
 
 from imblearn_deepsmote import (
@@ -106,13 +109,13 @@ def test_channels_last_on_channels_first_arrays_explains_the_reading(digit_image
 @pytest.mark.parametrize("layout", ["n,H,W", "n,C,H,W"])
 @pytest.mark.parametrize("frozen", [False, True])
 def test_a_fitted_autoencoder_is_reused_on_image_arrays(digit_images, layout, frozen):
-    from sklearn.frozen import FrozenEstimator
-
     images, y = digit_images
     X = images if layout == "n,H,W" else images[:, None]
     autoencoder = Autoencoder(max_epochs=2, random_state=0, device="cpu").fit(X)
     given = FrozenEstimator(autoencoder) if frozen else autoencoder
-    X_res, y_res = DeepSMOTE(autoencoder=given, random_state=0).fit_resample(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # a bare fitted one, until 0.5
+        X_res, y_res = DeepSMOTE(autoencoder=given, random_state=0).fit_resample(X, y)
     assert X_res.shape == (len(y_res), *X.shape[1:])
     assert np.array_equal(X_res[: len(X)], X)
 
@@ -120,12 +123,12 @@ def test_a_fitted_autoencoder_is_reused_on_image_arrays(digit_images, layout, fr
 def test_dataframes_raise_no_feature_name_warnings_between_sampler_and_autoencoder(
     tabular,
 ):
-    import warnings
-
     pd = pytest.importorskip("pandas")
     X, y = tabular
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
-    fitted = Autoencoder(max_epochs=2, random_state=0, device="cpu").fit(frame)
+    fitted = FrozenEstimator(
+        Autoencoder(max_epochs=2, random_state=0, device="cpu").fit(frame)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for autoencoder in (None, fitted):

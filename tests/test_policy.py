@@ -213,3 +213,34 @@ def test_a_module_drawing_through_python_functions_is_reproducible_in_any_thread
         delayed(_stochastic_outcome)(kind, seed, X, y) for seed in range(4)
     )
     assert all(np.array_equal(a, b) for a, b in zip(sequential, threaded, strict=True))
+
+
+class _RecordBatchLosses(Callback):
+    """What a callback sees after each batch: its loss, and what history holds."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.given, self.recorded = [], []
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        self.given.append(loss)
+        self.recorded.append(net.history[-1, "batches", -1, "train_loss"])
+
+
+@pytest.mark.parametrize("kind", ["Autoencoder", "MAMixClassifier"])
+def test_batch_losses_become_numbers_once_per_epoch_and_callbacks_get_tensors(
+    kind, tabular
+):
+    """No host sync per batch: the history holds device tensors until the epoch
+    ends (tests/test_cuda.py counts the syncs on a GPU); callbacks still get
+    each batch's loss as the tensor skorch gives them."""
+    X, y = tabular
+    record = _RecordBatchLosses()
+    build = _autoencoder if kind == "Autoencoder" else _mamix
+    net = build(0, batch_size=16, callbacks=[("record", record)]).fit(X, y)
+    assert all(isinstance(loss, torch.Tensor) for loss in record.given)
+    assert all(isinstance(value, torch.Tensor) for value in record.recorded)
+    batches = [
+        batch["train_loss"] for epoch in net.history for batch in epoch["batches"]
+    ]
+    assert all(type(value) is float for value in batches)
+    assert batches == [loss.item() for loss in record.given]

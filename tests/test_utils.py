@@ -14,7 +14,7 @@ from imblearn_deepsmote.utils import (
     limit_threads,
     resolve_image_shape,
 )
-from imblearn_deepsmote.utils._torch import (
+from imblearn_deepsmote.utils._private_generator import (
     UNCOVERED_RANDOM_OPS,
     _plan,
     _warn_when_drawing,

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, PassthroughScoring
-from skorch.dataset import get_len, unpack_data
+from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch import nn
 
@@ -26,6 +26,7 @@ from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMix
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
 from ..utils._warnings import warn_user
+from ._callbacks import SameClassBatches
 from ._losses import PENALTY_MODES, AutoencoderLoss
 from ._networks import NETWORKS, build_network
 
@@ -158,8 +159,9 @@ default="auto"
         rows as they are. The fitted scaler is ``scaler_``.
 
     penalty : {"paper", "reference"} or None, default=None
-        DeepSMOTE's permutation penalty on a same-class batch drawn after
-        every training batch (needs ``y``): ``"paper"`` as in the paper's
+        DeepSMOTE's permutation penalty on a same-class batch drawn for
+        every training batch (needs ``y``; the batches come from the
+        callback ``"penalty_batches"``): ``"paper"`` as in the paper's
         Algorithm 1, ``"reference"`` as in its released code; see
         :ref:`penalty`.
 
@@ -398,6 +400,8 @@ default="auto"
             for term in self._loss_terms()
         ]
         callbacks[position:position] = terms
+        if self.penalty is not None:
+            callbacks.insert(1, ("penalty_batches", SameClassBatches()))
         if isinstance(self.n_iter_no_change, numbers.Integral):
             callbacks.insert(
                 position + len(terms),
@@ -535,53 +539,6 @@ default="auto"
         epochs = self.max_epochs_ if epochs is None else epochs
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        """Keep the inputs on the device and the rows of each class, for the penalty."""
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        if self.penalty is not None:
-            self._penalty_data = torch.from_numpy(X).to(self.device)
-            self._class_members = [
-                torch.from_numpy(np.flatnonzero(y == code))
-                for code in range(len(self._labels.classes_))
-            ]
-
-    def on_train_end(self, net, X=None, y=None, **kwargs):
-        """Drop what ``on_train_begin`` kept."""
-        super().on_train_end(net, X=X, y=y, **kwargs)
-        self._penalty_data = self._class_members = None
-
-    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        """Start an epoch; draw its penalty batches (one copy to the device)."""
-        super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
-        self._epoch_penalty_batches = []
-        if self.penalty is not None and dataset_train is not None:
-            n_rows = get_len(dataset_train)
-            n_batches = 1 if self.batch_size == -1 else -(-n_rows // self.batch_size)
-            self._epoch_penalty_batches = self._draw_penalty_batches(n_batches)
-
-    def _draw_penalty_batches(self, n_batches: int) -> list[torch.Tensor]:
-        """Per batch, up to ``batch_size`` rows of one class drawn uniformly.
-
-        The indices are drawn on the host, from the fit's generator, and
-        copied to the device in one go; a class with a single sample gives
-        no rows (no penalty).
-        """
-        members, generator = self._class_members, self._generator("cpu")
-        size = len(self._penalty_data) if self.batch_size == -1 else self.batch_size
-        classes = torch.randint(len(members), (n_batches,), generator=generator)
-        picks = [
-            members[c][torch.randperm(len(members[c]), generator=generator)[:size]]
-            if len(members[c]) > 1
-            else members[c][:0]
-            for c in classes.tolist()
-        ]
-        return list(torch.cat(picks).to(self.device).split([len(p) for p in picks]))
-
-    def _next_penalty_inputs(self) -> torch.Tensor:
-        if not self._epoch_penalty_batches:  # a custom iterator made more batches
-            self._epoch_penalty_batches = self._draw_penalty_batches(1)
-        return self._penalty_data[self._epoch_penalty_batches.pop(0)]
-
     def get_loss(self, y_pred, y_true, X=None, training=False, **terms) -> torch.Tensor:
         """The training loss ``criterion_``: the reconstruction loss, plus what
         ``terms`` (``autoencoder`` and ``penalty_inputs``, ``class_logits`` and
@@ -597,7 +554,14 @@ default="auto"
         terms = {}
         if self.penalty is not None:
             terms["autoencoder"] = self.module_
-            terms["penalty_inputs"] = self._next_penalty_inputs()
+            batches = dict(self.callbacks_).get("penalty_batches")
+            if batches is None:
+                raise ValueError(
+                    f"penalty={self.penalty!r} draws its batches with the callback "
+                    "'penalty_batches', which was removed: keep it, or set "
+                    "penalty=None."
+                )
+            terms["penalty_inputs"] = batches.next_inputs(self)
         autocast = torch.autocast(
             self.device_.type, torch.bfloat16, enabled=self.mixed_precision
         )

@@ -39,6 +39,7 @@ from imblearn.utils import check_neighbors_object
 from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
+from ..utils._random import draw_seed
 from ..utils._warnings import warn_user
 
 __all__ = [
@@ -160,7 +161,7 @@ def resample_codes(
         request = n_new if round_ == 0 else max(n_new - n_drawn, n_class)
         sampler.set_params(
             sampling_strategy={label: n_class + request},
-            random_state=random_state.randint(np.iinfo(np.int32).max),
+            random_state=draw_seed(random_state),
         )
         try:
             resampled, _ = sampler.fit_resample(codes, y)
@@ -188,15 +189,19 @@ def resample_codes(
     return new
 
 
-def class_neighbors(k, n_class: int, label):
-    """``k_neighbors`` (an int or a neighbours object) usable on ``n_class`` codes.
+def class_neighbors(
+    k, n_class: int, label, *, param: str = "k_neighbors", rows: str = "samples"
+):
+    """``k`` neighbours (an int or a neighbours object) usable among ``n_class`` rows.
 
-    A class too small for it gets fewer neighbours, with a warning.
+    A class too small for ``k`` gets fewer neighbours (all its other rows),
+    with a warning naming the parameter ``param`` and the class's ``rows``.
+    DeepSMOTE's interpolation and the diagnostics' manifolds both use it.
     """
     if isinstance(k, numbers.Integral) and k >= n_class:
-        warn_user(
-            f"Class {_python(label)!r} has fewer samples than k_neighbors + 1 = "
-            f"{k + 1}; it is over-sampled with k_neighbors = its size - 1."
+        warn_user(  # the same text for every size: shown once per grid search
+            f"Class {_python(label)!r} has fewer {rows} than {param} + 1 = {k + 1}; "
+            f"using {param} = its number of {rows} - 1."
         )
         return n_class - 1
     if hasattr(k, "n_neighbors") and k.n_neighbors > n_class:
@@ -327,7 +332,7 @@ class LatentGenerator:
         the large classes crosses into the small ones, as in subtle defects,
         the scale stays low.
         """
-        probe = np.random.RandomState(random_state.randint(np.iinfo(np.int32).max))
+        probe = np.random.RandomState(draw_seed(random_state))
         vote = KNeighborsClassifier(5).fit(self.codes, self.y)
         shares = np.zeros(len(NOISE_SCALES))
         for label, n in n_new.items():

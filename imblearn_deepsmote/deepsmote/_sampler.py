@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
 from ..utils._images import ImageLayout, array_shape
-from ..utils._torch import draw_seed
+from ..utils._random import draw_seed
 from ..utils._warnings import warn_user
 from ._autoencoder import Autoencoder
 from ._latent import (
@@ -90,9 +90,10 @@ class DeepSMOTE(BaseOverSampler):
 
     How the autoencoder is trained (its network, size, epochs, learning
     rate, device, ...) is set on the :class:`~imblearn_deepsmote.Autoencoder`
-    passed as ``autoencoder``: an unfitted one is cloned and trained; a
-    fitted one, or one wrapped in :class:`~sklearn.frozen.FrozenEstimator`
-    (which survives the cloning of grid searches), is used as it is.
+    passed as ``autoencoder``, which is cloned into ``autoencoder_`` and
+    trained, as imbalanced-learn does with its helper estimators; a fitted
+    one wrapped in :class:`~sklearn.frozen.FrozenEstimator` is used as it
+    is, without training.
 
     Read more in the :ref:`User Guide <user_guide>`.
 
@@ -114,14 +115,22 @@ class DeepSMOTE(BaseOverSampler):
         more than ``k_neighbors`` samples uses ``n_class - 1`` neighbours,
         with a warning. Ignored when ``latent_sampler`` is given.
 
-    autoencoder : Autoencoder or None, default=None
-        The autoencoder: ``None`` trains ``Autoencoder()`` (a compact
-        convolutional network for images, a fully connected one for tabular
-        rows, at most 20 epochs); an unfitted
-        :class:`~imblearn_deepsmote.Autoencoder` is cloned and trained with
-        its own settings (``Autoencoder(max_epochs=50)``, and
-        ``autoencoder__max_epochs`` in a grid search); a fitted one, or
-        ``FrozenEstimator(fitted)``, is reused without training.
+    autoencoder : Autoencoder, FrozenEstimator or None, default=None
+        The autoencoder, cloned into ``autoencoder_`` and trained with its
+        own settings (``Autoencoder(max_epochs=50)``, and
+        ``autoencoder__max_epochs`` in a grid search), seeded by
+        ``random_state`` unless it has an int ``random_state`` of its own.
+        ``None`` is ``Autoencoder()`` (a compact convolutional network for
+        images, a fully connected one for tabular rows, at most 20 epochs).
+        ``FrozenEstimator(fitted)`` (:class:`~sklearn.frozen.FrozenEstimator`,
+        which survives the cloning of grid searches) is used as it is,
+        without training.
+
+        .. deprecated:: 0.3
+           A bare fitted Autoencoder is used as it is, with a
+           ``FutureWarning``, until 0.5; from then on it is cloned and
+           trained like any other. Wrap it in ``FrozenEstimator`` to reuse
+           it.
 
     latent_sampler : imblearn over-sampler or None, default=None
         The over-sampler run in latent space, one minority class at a time
@@ -200,7 +209,7 @@ mixed_precision, verbose : deprecated
         Number of samples generated per class.
 
     autoencoder_ : Autoencoder
-        The trained (or reused) autoencoder; its ``history_``,
+        The trained autoencoder (the frozen one, unwrapped); its ``history_``,
         ``max_epochs_``, ``latent_dim_``, ``image_shape_`` and ``device_``
         describe the training.
 
@@ -463,7 +472,11 @@ mixed_precision, verbose : deprecated
         }
 
     def _fitted_autoencoder(self, X, y, seed: int) -> Autoencoder:
-        """The autoencoder to over-sample with: reused when fitted, else trained."""
+        """``autoencoder_``: the autoencoder given, cloned and trained.
+
+        A :class:`~sklearn.frozen.FrozenEstimator` is used as it is; a bare
+        fitted Autoencoder too, with a FutureWarning, until 0.5.
+        """
         autoencoder, given = self.autoencoder, self._training_params()
         if autoencoder is None or not hasattr(autoencoder, "inverse_transform"):
             return self._built_autoencoder(given, seed).fit(X, y)
@@ -473,16 +486,37 @@ mixed_precision, verbose : deprecated
                 "DeepSMOTE and autoencoder is an Autoencoder: set "
                 f"{'it' if len(given) == 1 else 'them'} on the Autoencoder instead."
             )
+        if isinstance(autoencoder, FrozenEstimator):
+            return self._reused_autoencoder(autoencoder.estimator, X)
+        if _is_fitted(autoencoder):
+            autoencoder = self._reused_autoencoder(autoencoder, X)
+            warn_user(
+                "Passing a fitted Autoencoder as autoencoder, which DeepSMOTE uses "
+                "without training it, is deprecated in 0.3.0: from 0.5.0 on DeepSMOTE "
+                "clones and trains every autoencoder it is given, as "
+                "imbalanced-learn does with its helper estimators. To keep using "
+                "this one without training, pass autoencoder=FrozenEstimator("
+                "autoencoder) (from sklearn.frozen import FrozenEstimator).",
+                FutureWarning,
+            )
+            return autoencoder
+        autoencoder = clone(autoencoder)
+        if not isinstance(
+            autoencoder.get_params().get("random_state"), numbers.Integral
+        ):
+            autoencoder.set_params(random_state=seed)
+        return autoencoder.set_params(**self._data_params(autoencoder)).fit(X, y)
+
+    def _reused_autoencoder(self, autoencoder, X) -> Autoencoder:
+        """A fitted autoencoder, checked against ``X``, to use without training."""
         try:
             check_is_fitted(autoencoder)
         except NotFittedError:
-            autoencoder = clone(autoencoder)
-            own_seed = autoencoder.get_params().get("random_state")
-            if not isinstance(own_seed, numbers.Integral):
-                autoencoder.set_params(random_state=seed)
-            return autoencoder.set_params(**self._data_params(autoencoder)).fit(X, y)
-        if isinstance(autoencoder, FrozenEstimator):
-            autoencoder = autoencoder.estimator
+            raise ValueError(
+                "autoencoder is a FrozenEstimator of an unfitted autoencoder: fit "
+                "it before freezing it, or pass it unwrapped for DeepSMOTE to "
+                "train."
+            ) from None
         self._check_fitted_layout(autoencoder, X)
         return autoencoder
 
@@ -679,6 +713,14 @@ mixed_precision, verbose : deprecated
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _is_fitted(estimator) -> bool:
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        return False
+    return True
 
 
 def _same_shape(first, second) -> bool:

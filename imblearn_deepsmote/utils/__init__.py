@@ -2,7 +2,9 @@
 
 from ._batching import TensorBatches
 from ._images import resolve_image_shape
-from ._torch import PrivateGeneratorMode, draw_seed, limit_threads, resolve_device
+from ._private_generator import PrivateGeneratorMode
+from ._random import draw_seed
+from ._torch import limit_threads, resolve_device
 
 __all__ = [
     "PrivateGeneratorMode",
