@@ -395,7 +395,9 @@ def test_a_fitted_autoencoder_is_reused_without_training_when_frozen(tabular, fr
     if frozen:
         X_res, y_res = sampler.fit_resample(X, y)
     else:
-        with pytest.warns(FutureWarning, match=r"deprecated in 0\.3\.0.*from 0\.5\.0 on"):
+        with pytest.warns(
+            FutureWarning, match=r"deprecated in 0\.3\.0.*from 0\.5\.0 on"
+        ):
             X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.autoencoder_ is fitted and len(fitted.history_) == 5
     after = list(fitted.module_.parameters())
