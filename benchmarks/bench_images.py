@@ -571,7 +571,7 @@ def quality_table(
         + ", ".join(
             f"{row} {gap_closed(figures[dataset], row)}"
             for row in rows
-            if row not in ("SMOTE", "oracle")
+            if row not in ("SMOTE", "oracle") and row in figures[dataset]
         )
         for dataset in datasets
         if {"SMOTE", "oracle"} <= set(figures[dataset])
@@ -589,9 +589,13 @@ def versus_smote(figure: dict, row: str) -> tuple[str, float] | None:
     """Row ``row`` paired with SMOTE in one data set's figures, and the mean gain."""
     if row == "SMOTE" or row not in figure or "SMOTE" not in figure:
         return None
-    scores = figure[row]["balanced_accuracy"]
-    smote = figure["SMOTE"]["balanced_accuracy"]
-    return paired(scores, smote), 100 * (np.mean(scores) - np.mean(smote))
+    mine, smote = (
+        dict(zip(figure[r]["seeds"], figure[r]["balanced_accuracy"], strict=True))
+        for r in (row, "SMOTE")
+    )
+    seeds = sorted(set(mine) & set(smote))  # paired: the seeds both have
+    scores, reference = [mine[s] for s in seeds], [smote[s] for s in seeds]
+    return paired(scores, reference), 100 * (np.mean(scores) - np.mean(reference))
 
 
 def cost_table(figures: dict, rows: list[str], datasets: list[str]) -> Table:
