@@ -11,6 +11,7 @@ from .mamix import (
     mamix_weights,
 )
 from .plotting import plot_history, plot_real_vs_synthetic, plot_synthetic_reports
+from .torch import OverSampledDataset
 from .transformers import TabularToImage
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "DeferredReweighting",
     "MAMixClassifier",
     "MAMixLoss",
+    "OverSampledDataset",
     "TabularToImage",
     "drw_weights",
     "mamix_weights",
