@@ -355,3 +355,13 @@ def test_a_map_style_dataset_is_required():
         OverSampledDataset(Stream(), SMOTE())
     with pytest.raises(ValueError, match="dataset is empty"):
         OverSampledDataset(Listed([]), SMOTE())
+
+
+def test_original_items_and_copies_are_what_the_dataset_returns():
+    items = [(torch.full((1, 8, 8), float(i)), int(i >= 6)) for i in range(8)]
+    balanced = OverSampledDataset(Listed(items), RandomOverSampler(random_state=0))
+    assert all(balanced[i] is items[i] for i in range(8))
+    assert all(
+        balanced[8 + k] is items[source]
+        for k, source in enumerate(balanced.new_sources)
+    )
