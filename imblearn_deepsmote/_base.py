@@ -362,12 +362,17 @@ class TorchEstimatorMixin:
         """One epoch of training or validation, synchronising once at its end.
 
         As skorch's, but the batch losses are recorded as device tensors and
-        turned into numbers together after the last batch (with a progress
-        bar, ``verbose >= 2``, each batch is turned at once).
+        turned into numbers together after the last batch. On the CPU (where
+        there is no device to wait for, and tensors kept to the end of a long
+        epoch fragment the host's heap: memory that grows with each batch),
+        and with a progress bar (``verbose >= 2``), each batch is turned at
+        once.
         """
         if iterator is None:
             return
-        immediate = isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
+        immediate = (
+            isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
+        ) or torch.device(self.device).type == "cpu"
         batch_count = 0
         for batch in iterator:
             self.notify("on_batch_begin", batch=batch, training=training)
