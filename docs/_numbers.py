@@ -5,12 +5,13 @@ The benchmark scripts write their results as JSON into ``docs/benchmarks/``
 ``screening.json`` and ``pipeline.json`` (``bench_images.py``), ``tabular.json``
 (``bench_tabular.py``), ``speed.json`` (``bench_speed.py``),
 ``torch_data.json`` (``bench_torch_data.py``) and ``diagnostics.json`` (the
-report-against-accuracy run of ``bench_images.py``). :func:`figures` reads those present and turns them into
-named display strings; ``docs/conf.py`` makes each one a reST substitution
-(``|images-mnist-DeepSMOTE-vs-SMOTE|``), so a figure in the built pages can
-only come from a JSON file, and ``tests/test_docs.py`` checks the README's
-figures against the same names. A file that is absent defines no names: a
-page that uses one of them fails the build.
+report-against-accuracy run of ``bench_images.py``). :func:`figures` reads
+those present and turns them into named display strings; ``docs/conf.py``
+makes each one a reST substitution (``|images-mnist-DeepSMOTE-vs-SMOTE|``),
+so a figure in the built pages can only come from a JSON file, and
+``tests/test_docs.py`` checks the README's figures against the same names. A
+file that is absent defines no names: a page that uses one of them fails the
+build.
 
 Names are ``<source>-<slug>-...``, where a slug keeps letters, digits and
 dots and turns every other run of characters into one ``-`` ("DeepSMOTE +
@@ -86,7 +87,7 @@ for each sampler ``S`` that ``OverSampledDataset`` ran:
 ``torch-data-S-s``, ``torch-data-S-new-items``, ``torch-data-S-new-pixels-mib``
     Wall seconds of the construction, the new items, the MiB of their
     samples.
-``torch-data-images``, ``torch-data-majority``, ``torch-data-side``, ``torch-data-target``, ``torch-data-majority-mib``
+``torch-data-images``, ``-majority``, ``-side``, ``-target``, ``-majority-mib``
     The images, the majority class's, their side, the images per minority
     class asked for, and the MiB of the majority as one float32 array.
 

@@ -168,8 +168,9 @@ def test_deepsmote_streams_the_majority_a_batch_at_a_time(monkeypatch):
     assert set(counts[COUNTS[0] :]) == {5}
 
 
-def test_deepsmote_over_a_dataset_makes_what_fit_resample_makes_on_the_array():
-    X, y = make_images()
+@pytest.mark.parametrize("dtype", [np.float32, np.uint8])
+def test_deepsmote_over_a_dataset_makes_what_fit_resample_makes_on_the_array(dtype):
+    X, y = make_images(dtype=dtype)
     balanced = OverSampledDataset(Images(X, y), tiny_deepsmote(), labels=y)
     X_res, y_res = tiny_deepsmote().fit_resample(X, y)
     np.testing.assert_array_equal(balanced.new_samples, X_res[len(y) :])

@@ -419,7 +419,7 @@ mixed_precision, verbose : deprecated
     def _resample_items(self, items: ItemReader, y: np.ndarray):
         """The new samples and labels for a torch dataset's items.
 
-        What :class:`~imblearn_deepsmote.torch.OverSampledDataset` runs: as
+        What :class:`~imblearn_deepsmote.OverSampledDataset` runs: as
         ``fit_resample``, but the autoencoder trains on the items a batch at
         a time, they are encoded a batch at a time (only the codes are
         kept), and only the over-sampled classes' samples are read whole (for
