@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
         "as one float32 array. Anonymous resident memory (RssAnon: the process's "
         "own allocations, not the file's cached pages) added while "
         "OverSampledDataset is built, at its peak and after it, each sampler in "
-        "a fresh process (one torch thread). DeepSMOTE: Autoencoder(max_epochs=1), "
+        "a fresh process (one torch thread: the default n_threads=1). DeepSMOTE: "
+        "Autoencoder(max_epochs=1), "
         "every other default. The machine was shared with other jobs: times are "
         "indicative."
     )
