@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,9 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import Table, base_parser, report, write_json
+from _common import RESULT_PREFIX, Table, base_parser, report, run_child, write_json
 
-RESULT_PREFIX = "RESULT "
 SAMPLERS = ("RandomOverSampler", "SMOTE", "DeepSMOTE")
 
 
@@ -161,22 +158,6 @@ def _child(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def measure(config: dict[str, Any]) -> dict[str, Any]:
-    """Run :func:`_child` in a fresh interpreter; its result."""
-    completed = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(completed.stderr[-3000:])
-    line = next(
-        line for line in completed.stdout.splitlines() if line.startswith(RESULT_PREFIX)
-    )
-    return json.loads(line[len(RESULT_PREFIX) :])
-
-
 # --------------------------------------------------------------------------- #
 # Main                                                                        #
 # --------------------------------------------------------------------------- #
@@ -205,8 +186,7 @@ def main(argv: list[str] | None = None) -> None:
                 "labels": str(labels_path),
                 "target": target,
             }
-            rows.append(measure(config))
-            print(json.dumps(rows[-1]), flush=True)
+            rows.append(run_child(__file__, config))
     table = Table(
         f"{sum(counts):,} grey {side} x {side} images, memory-mapped: "
         f"classes 1 and 2 to {target:,} each",

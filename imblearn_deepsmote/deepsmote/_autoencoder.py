@@ -99,6 +99,14 @@ class Autoencoder(
     (``penalty``) and a classification loss on the latent code
     (``class_loss_weight``); without, it is plain reconstruction.
 
+    ``fit`` also takes a map-style :class:`torch.utils.data.Dataset` of
+    ``(x, y)`` items as ``X`` (skorch's convention; ``y`` may give the
+    labels instead of the items): it reads the items a batch at a time, one
+    pass to fit ``scaler`` (which needs ``partial_fit``) and then one per
+    epoch, on the batches an array of the items would give, so it trains the
+    same network without holding the data (no ``penalty``, which draws from
+    every sample; see :ref:`torch_datasets`).
+
     It is a skorch :class:`~skorch.NeuralNet`: ``callbacks`` (an
     ``LRScheduler``, ``EarlyStopping`` on a validation split given as
     ``train_split``, ``Checkpoint``, ...), ``optimizer__*``, ``module__*``

@@ -70,7 +70,7 @@ class TensorBatches:
     list inputs) falls back to a :class:`~torch.utils.data.DataLoader` with
     the same ``batch_size``, ``shuffle`` and ``generator``; when shuffling,
     its batches are those the whole tensors would give
-    (:class:`ShuffledBatches`).
+    (``ShuffledBatches``).
 
     Parameters
     ----------
