@@ -359,10 +359,7 @@ mixed_precision, verbose : deprecated
         if self.fallback_sampler_ is not None:
             return self._resample_rows(X, y, counts, n_new, random_state)
         self._generator.keep_residuals(X, n_new)
-        blocks = [
-            (label, self._generator.new_codes(label, n, random_state))
-            for label, n in n_new.items()
-        ]
+        blocks = self._new_blocks(n_new, random_state)
         labels = [np.full(len(new), label, y.dtype) for label, new in blocks]
         X_resampled = np.empty(
             (len(X) + sum(map(len, labels)), *X.shape[1:]), dtype=X.dtype
@@ -452,10 +449,7 @@ mixed_precision, verbose : deprecated
         for label in n_new:
             samples, _ = items.read(np.flatnonzero(y == label))
             self._generator.keep_class_residuals(label, samples)
-        blocks = [
-            (label, self._generator.new_codes(label, n, random_state))
-            for label, n in n_new.items()
-        ]
+        blocks = self._new_blocks(n_new, random_state)
         X_new = np.empty(
             (sum(len(new) for _, new in blocks), *items.sample_shape), items.dtype
         )
@@ -463,6 +457,13 @@ mixed_precision, verbose : deprecated
         return X_new, np.concatenate(
             [np.full(len(new), label, y.dtype) for label, new in blocks]
         )
+
+    def _new_blocks(self, n_new: dict, random_state) -> list:
+        """``(label, NewCodes)`` for each over-sampled class, in order."""
+        return [
+            (label, self._generator.new_codes(label, n, random_state))
+            for label, n in n_new.items()
+        ]
 
     def _check_streamable(self) -> None:
         """An autoencoder to train must be able to train a batch at a time."""
