@@ -264,8 +264,10 @@ def test_refresh_draws_new_items_and_keeps_the_originals(sampler):
     np.testing.assert_array_equal(balanced.targets, targets)
     # a seed gives the same fresh items every time; refreshes from an int
     # random_state follow the same sequence
-    first = OverSampledDataset(Images(X, y), sampler, labels=y).refresh().refresh(7)
-    second = OverSampledDataset(Images(X, y), sampler, labels=y).refresh().refresh(7)
+    first = OverSampledDataset(Images(X, y), sampler, labels=y).refresh()
+    second = OverSampledDataset(Images(X, y), sampler, labels=y).refresh()
+    assert all(torch.equal(first[i][0], second[i][0]) for i in range(len(first)))
+    first.refresh(7), second.refresh().refresh(7)
     assert all(torch.equal(first[i][0], second[i][0]) for i in range(len(first)))
 
 
