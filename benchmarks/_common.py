@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import shlex
+import subprocess
 import sys
 import tempfile
 import threading
@@ -301,6 +302,30 @@ def run_tasks(
     if missing:
         print(f"{len(missing)} of {len(tasks)} tasks have no result", file=sys.stderr)
     return [done[key(task)] for task in tasks if key(task) in done]
+
+
+#: The line a child process prints its result on (:func:`run_child`).
+RESULT_PREFIX = "RESULT "
+
+
+def run_child(script: str, config: dict) -> dict:
+    """Run ``script --child CONFIG`` in a fresh Python process; its result.
+
+    The child prints one line ``RESULT_PREFIX + json.dumps(result)``.
+    """
+    completed = subprocess.run(
+        [sys.executable, script, "--child", json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX) :])
+            print(f"{config}: {result}", file=sys.stderr, flush=True)
+            return result
+    tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
+    raise RuntimeError(f"{config} failed: {' | '.join(tail)}")
 
 
 def append_json_line(path: Path, entry: dict) -> None:

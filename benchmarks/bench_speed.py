@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 from _common import (
     PAPER_PROFILE,
+    RESULT_PREFIX,
     Table,
     base_parser,
     load_digits_images,
@@ -56,8 +57,8 @@ from _common import (
     report,
     write_json,
 )
+from _common import run_child as run_script_child
 
-RESULT_PREFIX = "RESULT "
 SPINNER = "while True: pass"
 
 
@@ -199,19 +200,7 @@ CHILDREN = {"fit": _fit_child, "search": _search_child, "workers": _workers_chil
 
 def run_child(config: dict[str, Any]) -> dict[str, Any]:
     """Run ``config`` in a fresh Python process and parse its result line."""
-    completed = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    for line in completed.stdout.splitlines():
-        if line.startswith(RESULT_PREFIX):
-            result = json.loads(line[len(RESULT_PREFIX) :])
-            print(f"{config}: {result}", file=sys.stderr, flush=True)
-            return result
-    tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
-    raise RuntimeError(f"{config} failed: {' | '.join(tail)}")
+    return run_script_child(__file__, config)
 
 
 # --------------------------------------------------------------------------- #

@@ -3,14 +3,15 @@
 The benchmark scripts write their results as JSON into ``docs/benchmarks/``
 (``--json``): ``images.json``, ``ablations.json``, ``mechanisms.json``,
 ``screening.json`` and ``pipeline.json`` (``bench_images.py``), ``tabular.json``
-(``bench_tabular.py``), ``speed.json`` (``bench_speed.py``) and
-``diagnostics.json`` (the report-against-accuracy run of
-``bench_images.py``). :func:`figures` reads those present and turns them into
-named display strings; ``docs/conf.py`` makes each one a reST substitution
-(``|images-mnist-DeepSMOTE-vs-SMOTE|``), so a figure in the built pages can
-only come from a JSON file, and ``tests/test_docs.py`` checks the README's
-figures against the same names. A file that is absent defines no names: a
-page that uses one of them fails the build.
+(``bench_tabular.py``), ``speed.json`` (``bench_speed.py``),
+``torch_data.json`` (``bench_torch_data.py``) and ``diagnostics.json`` (the
+report-against-accuracy run of ``bench_images.py``). :func:`figures` reads
+those present and turns them into named display strings; ``docs/conf.py``
+makes each one a reST substitution (``|images-mnist-DeepSMOTE-vs-SMOTE|``),
+so a figure in the built pages can only come from a JSON file, and
+``tests/test_docs.py`` checks the README's figures against the same names. A
+file that is absent defines no names: a page that uses one of them fails the
+build.
 
 Names are ``<source>-<slug>-...``, where a slug keeps letters, digits and
 dots and turns every other run of characters into one ``-`` ("DeepSMOTE +
@@ -83,6 +84,19 @@ Speed (``speed.json``):
     The default ``fit_resample`` on the image set ``S`` at ``P`` x ``P``
     pixels (the sizes part), median over runs; ``-rows`` and ``-epochs``
     too.
+
+A memory-mapped torch dataset (``torch_data.json``, ``bench_torch_data.py``),
+for each sampler ``S`` that ``OverSampledDataset`` ran:
+
+``torch-data-S-peak-mib``, ``torch-data-S-after-mib``
+    Anonymous resident memory added while the dataset was built, at its
+    peak and after, in MiB.
+``torch-data-S-s``, ``torch-data-S-new-items``, ``torch-data-S-new-pixels-mib``
+    Wall seconds of the construction, the new items, the MiB of their
+    samples.
+``torch-data-images``, ``-majority``, ``-side``, ``-target``, ``-majority-mib``
+    The images, the majority class's, their side, the images per minority
+    class asked for, and the MiB of the majority as one float32 array.
 
 Diagnostics (``diagnostics.json``: ``{"columns": {column: {"pooled": r,
 "within": {data set: r}, "n_pairs": n}}, "values": {data set: {row: {class:
@@ -265,6 +279,25 @@ def speed_figures(data: dict) -> dict[str, str]:
     return figures
 
 
+def torch_data_figures(data: dict) -> dict[str, str]:
+    """The figures of ``torch_data.json`` (see the module docstring)."""
+    figures = {
+        "torch-data-images": f"{sum(data['counts']):,}",
+        "torch-data-majority": f"{data['counts'][0]:,}",
+        "torch-data-side": str(data["side"]),
+        "torch-data-target": f"{data['target']:,}",
+        "torch-data-majority-mib": f"{data['majority_mib']:.0f}",
+    }
+    for row in data["rows"]:
+        key = f"torch-data-{slug(row['sampler'])}"
+        figures[f"{key}-peak-mib"] = f"{row['peak_added_mib']:.0f}"
+        figures[f"{key}-after-mib"] = f"{row['after_added_mib']:.0f}"
+        figures[f"{key}-s"] = f"{row['seconds']:.0f}"
+        figures[f"{key}-new-items"] = f"{row['new_items']:,}"
+        figures[f"{key}-new-pixels-mib"] = f"{row['new_pixels_mib']:.0f}"
+    return figures
+
+
 def diagnostics_figures(data: dict) -> dict[str, str]:
     """The figures of ``diagnostics.json`` (see the module docstring)."""
     figures = {}
@@ -308,6 +341,7 @@ SOURCES: dict[str, Callable[[dict], dict[str, str]]] = {
     "pipeline.json": partial(image_figures, source="pipeline"),
     "tabular.json": tabular_figures,
     "speed.json": speed_figures,
+    "torch_data.json": torch_data_figures,
     "diagnostics.json": diagnostics_figures,
 }
 

@@ -12,6 +12,7 @@ from .mamix import (
     mamix_weights,
 )
 from .plotting import plot_history, plot_real_vs_synthetic, plot_synthetic_reports
+from .torch import OverSampledDataset
 from .transformers import TabularToImage
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "DeferredReweighting",
     "MAMixClassifier",
     "MAMixLoss",
+    "OverSampledDataset",
     "RandomHorizontalFlip",
     "RandomShift",
     "TabularToImage",

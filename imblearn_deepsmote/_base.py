@@ -366,15 +366,17 @@ class TorchEstimatorMixin:
         """skorch's epoch, synchronising with the device once, at its end.
 
         skorch records ``step["loss"].item()`` after each batch, a host-device
-        synchronisation per batch on a GPU. Here each step's loss is a
+        synchronisation per batch on a GPU. There, each step's loss is a
         :class:`_LossOnDevice`, whose ``item()`` is the loss tensor itself,
         and the tensors the epoch recorded become numbers together once it
-        ends. A progress bar (``verbose >= 2``) shows each batch's loss, so
-        it keeps skorch's ``item()`` per batch.
+        ends. On the CPU there is no device to wait for, and tensors kept to
+        the end of a long epoch fragment the heap (resident memory that grows
+        with each batch), so skorch's ``item()`` per batch is kept; so it is
+        with a progress bar (``verbose >= 2``), which shows each batch's loss.
         """
         if iterator is None:  # no validation split
             return
-        if not self._shows_batch_losses():
+        if self._defers_batch_losses():
             step_fn = _losses_on_device(step_fn)
         super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
         n_batches = self.history[-1, f"{prefix}_batch_count"]
@@ -388,8 +390,10 @@ class TorchEstimatorMixin:
             cb_kwargs["loss"] = loss.loss
         super().notify(method_name, **cb_kwargs)
 
-    def _shows_batch_losses(self) -> bool:
-        return isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
+    def _defers_batch_losses(self) -> bool:
+        """Whether batch losses stay on the device until the epoch ends."""
+        shows_each = isinstance(self.verbose, numbers.Integral) and self.verbose >= 2
+        return not shows_each and torch.device(self.device).type != "cpu"
 
     def _check_finite_losses(self, prefix: str, n_batches: int) -> None:
         """Stop with a clear error once training has diverged."""

@@ -324,3 +324,17 @@ def test_diagnostics_table_ranks_report_columns_as_the_scores_rank_samplers(
     assert figures["memorised"]["pooled"] == pytest.approx(-1.0)
     assert figures["recall"]["within"]["easy"] == pytest.approx(-0.2)
     assert table.rows[0] == ["precision", "+1.00 (8)", "+1.00", "+1.00"]
+
+
+def test_bench_torch_data_quick(tmp_path):
+    figures = tmp_path / "torch_data.json"
+    stdout, written = run_script(
+        "bench_torch_data.py", "--json", str(figures), tmp_path=tmp_path
+    )
+    check_header(written, "bench_torch_data.py")
+    header, rows = table_rows(stdout, "600 grey 16 x 16 images")
+    assert [row[0] for row in rows] == ["RandomOverSampler", "SMOTE", "DeepSMOTE"]
+    assert [row[-1] for row in rows] == ["right"] * 3
+    assert rows[0][header.index("new pixels MiB")] == "0"
+    saved = json.loads(figures.read_text(encoding="utf-8"))
+    assert saved["counts"] == [500, 50, 50] and len(saved["rows"]) == 3

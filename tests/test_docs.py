@@ -685,6 +685,36 @@ def test_numbers_match_a_hand_computation(tmp_path):
         assert absent not in figures, absent
 
 
+def test_torch_data_figures_match_a_hand_computation(tmp_path):
+    numbers = _numbers()
+    row = {
+        "sampler": "DeepSMOTE",
+        "seconds": 648.7,
+        "peak_added_mib": 393.6,
+        "after_added_mib": 287.5,
+        "new_items": 4500,
+        "new_pixels_mib": 70.3125,
+    }
+    _write_json(
+        tmp_path,
+        "torch_data.json",
+        {
+            "counts": [38500, 750, 750],
+            "side": 64,
+            "target": 3000,
+            "majority_mib": 601.5625,
+            "rows": [row],
+        },
+    )
+    figures = numbers.figures(tmp_path)
+    assert figures["torch-data-images"] == "40,000"
+    assert figures["torch-data-majority-mib"] == "602"
+    assert figures["torch-data-DeepSMOTE-peak-mib"] == "394"
+    assert figures["torch-data-DeepSMOTE-after-mib"] == "288"
+    assert figures["torch-data-DeepSMOTE-s"] == "649"
+    assert figures["torch-data-DeepSMOTE-new-pixels-mib"] == "70"
+
+
 def test_numbers_without_json_files_define_nothing(tmp_path):
     numbers = _numbers()
     assert numbers.figures(tmp_path) == {}

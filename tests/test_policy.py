@@ -226,19 +226,26 @@ class _RecordBatchLosses(Callback):
         self.recorded.append(net.history[-1, "batches", -1, "train_loss"])
 
 
+@pytest.mark.parametrize("deferred", [True, False], ids=["on-a-gpu", "on-the-cpu"])
 @pytest.mark.parametrize("kind", ["Autoencoder", "MAMixClassifier"])
 def test_batch_losses_become_numbers_once_per_epoch_and_callbacks_get_tensors(
-    kind, tabular
+    kind, deferred, tabular, monkeypatch
 ):
-    """No host sync per batch: the history holds device tensors until the epoch
-    ends (tests/test_cuda.py counts the syncs on a GPU); callbacks still get
-    each batch's loss as the tensor skorch gives them."""
+    """No host sync per batch on a device: the history holds its tensors until
+    the epoch ends (tests/test_cuda.py counts the syncs on a GPU); on the CPU,
+    each batch's loss is a number at once (kept tensors fragment the heap).
+    Callbacks get each batch's loss as the tensor skorch gives them."""
     X, y = tabular
-    record = _RecordBatchLosses()
     build = _autoencoder if kind == "Autoencoder" else _mamix
+    assert not build(0)._defers_batch_losses()  # these nets train on the CPU
+    if deferred:  # what a CUDA device does, checked on the CPU
+        net_type = type(build(0))
+        monkeypatch.setattr(net_type, "_defers_batch_losses", lambda self: True)
+    record = _RecordBatchLosses()
     net = build(0, batch_size=16, callbacks=[("record", record)]).fit(X, y)
     assert all(isinstance(loss, torch.Tensor) for loss in record.given)
-    assert all(isinstance(value, torch.Tensor) for value in record.recorded)
+    kept = torch.Tensor if deferred else float
+    assert all(isinstance(value, kept) for value in record.recorded)
     batches = [
         batch["train_loss"] for epoch in net.history for batch in epoch["batches"]
     ]

@@ -8,6 +8,7 @@ ORDER = (
     "plot_pipeline.py",
     "plot_grid_search.py",
     "plot_reuse_autoencoder.py",
+    "plot_torch_dataset.py",
     "plot_tabular_to_image.py",
     "plot_real_vs_synthetic.py",
     "plot_judging_samples.py",

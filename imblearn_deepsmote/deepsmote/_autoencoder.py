@@ -25,6 +25,7 @@ from torch import nn
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
+from ..utils._items import CHUNK, ItemReader, label_value
 from ..utils._warnings import warn_user
 from ._callbacks import SameClassBatches
 from ._losses import PENALTY_MODES, AutoencoderLoss
@@ -110,6 +111,14 @@ class Autoencoder(
     labels ``y``, the loss can add DeepSMOTE's permutation penalty
     (``penalty``) and a classification loss on the latent code
     (``class_loss_weight``); without, it is plain reconstruction.
+
+    ``fit`` also takes a map-style :class:`torch.utils.data.Dataset` of
+    ``(x, y)`` items as ``X`` (skorch's convention; ``y`` may give the
+    labels instead of the items): it reads the items a batch at a time, one
+    pass to fit ``scaler`` (which needs ``partial_fit``) and then one per
+    epoch, on the batches an array of the items would give, so it trains the
+    same network without holding the data (no ``penalty``, which draws from
+    every sample; see :ref:`torch_datasets`).
 
     It is a skorch :class:`~skorch.NeuralNet`: ``callbacks`` (an
     ``LRScheduler``, ``EarlyStopping`` on a validation split given as
@@ -450,8 +459,20 @@ default="auto"
         with np.errstate(over="ignore", invalid="ignore"):
             return X if self.scaler_ is None else self.scaler_.transform(X)
 
+    def _new_scaler(self):
+        """``scaler_`` before fitting: ``scaler`` cloned, "auto" resolved."""
+        if self.scaler == "auto":
+            return MinMaxScaler((-1, 1)) if self.image_shape_ else StandardScaler()
+        return None if self.scaler is None else clone(self.scaler)
+
     def _prepare_training_data(self, X, y, *, reset: bool, classes=None):
-        """Validate and scale ``X`` (fitting the scaler on a reset); encode ``y``."""
+        """Validate and scale ``X`` (fitting the scaler on a reset); encode ``y``.
+
+        A torch ``Dataset`` of ``(x, y)`` items is streamed instead
+        (:meth:`_prepare_training_stream`).
+        """
+        if isinstance(X, torch.utils.data.Dataset):
+            return self._prepare_training_stream(X, y, reset=reset)
         X = self._validate_rows(X, reset=reset)
         needs_labels = len(self._loss_terms()) > 1
         if reset:
@@ -462,12 +483,7 @@ default="auto"
             )
             self._dtype = X.dtype
             self._data_range = np.stack([X.min(axis=0), X.max(axis=0)])
-            if self.scaler == "auto":
-                self.scaler_ = (
-                    MinMaxScaler((-1, 1)) if self.image_shape_ else StandardScaler()
-                )
-            else:
-                self.scaler_ = None if self.scaler is None else clone(self.scaler)
+            self.scaler_ = self._new_scaler()
             if self.scaler_ is not None:
                 # its output stays numpy whatever set_output says globally
                 self.scaler_.set_output(transform="default")
@@ -487,6 +503,101 @@ default="auto"
         if needs_labels:
             codes = self._labels.transform(np.asarray(y)).astype(np.int64)
         return self._to_network_input(X_scaled), codes
+
+    def _prepare_training_stream(self, dataset, y, *, reset: bool):
+        """A torch ``Dataset`` of ``(x, y)`` items, read a batch at a time.
+
+        On a reset, one pass over the items fits the scaler with its
+        ``partial_fit`` (``MinMaxScaler`` and ``StandardScaler`` have one)
+        and the range of each feature; then each training batch is read and
+        scaled on its own (:class:`_ScaledItems`), so no more than a batch
+        of samples is ever held. Labels, when the loss needs them, come from
+        ``y`` if given, else from the items.
+        """
+        items = ItemReader.of(dataset)
+        if self.penalty is not None:
+            raise ValueError(
+                f"penalty={self.penalty!r} draws same-class batches from every "
+                "training sample, so it needs them all in memory: it cannot train on "
+                "a torch Dataset. Fit on an array, or set penalty=None."
+            )
+        if y is not None and len(y) != len(items):
+            raise ValueError(
+                f"y has {len(y)} labels but the dataset has {len(items)} items."
+            )
+        needs_labels = len(self._loss_terms()) > 1
+        labels = None
+        if reset:
+            self._layout = ImageLayout.from_data(
+                np.empty((0, *items.sample_shape)), self.image_shape, self.channels_last
+            )
+            self.image_shape_ = self._layout.image_shape
+            self.__dict__.pop("feature_names_in_", None)
+            self.n_features_in_ = self._layout.n_features
+            self.max_epochs_ = (
+                auto_epochs(len(items))
+                if self.max_epochs == "auto"
+                else self.max_epochs
+            )
+            self._dtype = np.dtype(
+                np.float64 if items.dtype == np.float64 else np.float32
+            )
+            self.scaler_ = self._new_scaler()
+            if self.scaler_ is not None and not hasattr(self.scaler_, "partial_fit"):
+                raise ValueError(
+                    f"scaler={self.scaler!r} has no partial_fit, so it cannot be "
+                    "fitted a batch at a time on a torch Dataset: pass scaler='auto', "
+                    "None or a scaler with partial_fit (MinMaxScaler, "
+                    "StandardScaler), or fit on an array."
+                )
+            if self.scaler_ is not None:
+                self.scaler_.set_output(transform="default")
+            low, high, read = None, None, []
+            for samples, item_labels in items.batches(CHUNK):
+                rows = self._stream_rows(samples)
+                low = rows.min(axis=0) if low is None else np.minimum(low, rows.min(0))
+                high = (
+                    rows.max(axis=0) if high is None else np.maximum(high, rows.max(0))
+                )
+                if self.scaler_ is not None:
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        self.scaler_.partial_fit(rows)
+                if needs_labels and y is None:
+                    read.extend(map(label_value, item_labels))
+            self._data_range = np.stack([low, high])
+            self._labels = None
+            if needs_labels:
+                labels = np.asarray(read if y is None else y)
+                self._labels = LabelEncoder().fit(labels)
+        elif items.sample_shape != self._layout.sample_shape:
+            raise ValueError(
+                f"The dataset holds samples of shape {items.sample_shape}; the "
+                "autoencoder was fitted on samples of shape "
+                f"{self._layout.sample_shape}."
+            )
+        if needs_labels:
+            if labels is None:
+                labels = np.asarray(items.labels() if y is None else y)
+            codes = self._labels.transform(labels).astype(np.int64)
+        else:
+            codes = np.zeros(len(items), dtype=np.int64)
+        return _ScaledItems(items, self._network_batch, codes), None
+
+    def _stream_rows(self, samples: np.ndarray) -> np.ndarray:
+        """Samples read from a dataset as finite rows of the training dtype."""
+        rows = self._layout.to_rows(samples).astype(self._dtype, copy=False)
+        if not np.isfinite(rows).all():
+            raise ValueError(
+                "The dataset has samples with NaN or infinite values; the "
+                "autoencoder needs finite inputs."
+            )
+        return rows
+
+    def _network_batch(self, samples: np.ndarray) -> torch.Tensor:
+        """Samples read from a dataset, scaled, as a batch of network inputs."""
+        return torch.from_numpy(
+            self._to_network_input(self._scale(self._stream_rows(samples)))
+        )
 
     # ------------------------------------------------------------------ #
     # initialisation                                                      #
@@ -703,3 +814,25 @@ default="auto"
         tags.input_tags.allow_nan = False
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+class _ScaledItems(torch.utils.data.Dataset):
+    """The training items of a streamed fit: scaled samples and label codes.
+
+    ``__getitems__`` (which :class:`~torch.utils.data.DataLoader` calls with
+    a batch's indices) reads the batch and scales it in one go.
+    """
+
+    def __init__(self, items: ItemReader, to_inputs, codes: np.ndarray) -> None:
+        self.items, self.to_inputs, self.codes = items, to_inputs, codes
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitems__(self, indices: list[int]) -> list[tuple[torch.Tensor, int]]:
+        samples, _ = self.items.read(indices)
+        inputs = self.to_inputs(samples)
+        return list(zip(inputs, self.codes[indices].tolist(), strict=True))
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        return self.__getitems__([index])[0]

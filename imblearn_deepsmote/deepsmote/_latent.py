@@ -233,8 +233,9 @@ class LatentGenerator:
     Parameters
     ----------
     autoencoder : fitted Autoencoder
-    X : ndarray of shape (n_samples, ...)
-        The training samples, in the layout the autoencoder decodes to.
+    X : ndarray of shape (n_samples, ...) or None
+        The training samples, in the layout the autoencoder decodes to (only
+        their range is kept); ``None`` with ``data_range``.
     y : ndarray of shape (n_samples,)
     codes : ndarray of shape (n_samples, latent_dim)
         ``autoencoder.transform(X)``.
@@ -247,12 +248,15 @@ class LatentGenerator:
     noise_kind : {"deviations", "gaussian"}, default="deviations"
         Deviations of random training codes from their class means, or
         Gaussian noise per dimension with their pooled standard deviation.
+    data_range : tuple of two ndarrays or None, default=None
+        The smallest and largest value of each feature of the training
+        samples, when ``X`` is not given (samples streamed from a dataset).
     """
 
     def __init__(
         self,
         autoencoder,
-        X: np.ndarray,
+        X: np.ndarray | None,
         y: np.ndarray,
         codes: np.ndarray,
         *,
@@ -261,6 +265,7 @@ class LatentGenerator:
         noise: float,
         decoding: str,
         noise_kind: str = "deviations",
+        data_range: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.autoencoder = autoencoder
         self.y, self.codes = y, codes
@@ -268,7 +273,9 @@ class LatentGenerator:
         self.noise, self.noise_kind, self.decoding = noise, noise_kind, decoding
         self.deviations = within_class_deviations(codes, y)
         self.spread = self.deviations.std(axis=0).astype(np.float32)
-        self.data_range = (X.min(axis=0), X.max(axis=0))
+        self.data_range = (
+            (X.min(axis=0), X.max(axis=0)) if data_range is None else data_range
+        )
         self.residuals = {}
 
     def keep_residuals(self, X: np.ndarray, labels) -> None:
@@ -278,15 +285,21 @@ class LatentGenerator:
         decoded samples of those classes (DeepSMOTE's over-sampled ones);
         other classes, and ``decoding="direct"``, decode without them.
         """
+        for label in labels:
+            self.keep_class_residuals(label, X[self.y == label])
+
+    def keep_class_residuals(self, label, samples: np.ndarray) -> None:
+        """Keep the reconstruction residuals of class ``label``'s ``samples``.
+
+        ``samples`` are the training samples of that class, in order.
+        """
         if self.decoding != "residual":
             return
-        for label in labels:
-            members = self.y == label
-            decoded = self.autoencoder.inverse_transform(self.codes[members])
-            decoded = np.asarray(decoded)
-            self.residuals[label] = X[members].astype(np.float32) - (
-                decoded.reshape(X[members].shape)
-            )
+        decoded = self.autoencoder.inverse_transform(self.codes[self.y == label])
+        decoded = np.asarray(decoded)
+        self.residuals[label] = samples.astype(np.float32) - (
+            decoded.reshape(samples.shape)
+        )
 
     def new_codes(self, label, n_new: int, random_state) -> NewCodes:
         """Up to ``n_new`` new codes of class ``label``, noised, with their sources."""

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from imblearn.over_sampling import SMOTE
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution, check_sampling_strategy, check_target_type
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -26,6 +26,7 @@ from sklearn_compat.utils.validation import validate_data
 
 from ..utils._images import ImageLayout, array_shape
 from ..utils._random import draw_seed
+from ..utils._items import CHUNK, ItemReader, samples_needed
 from ..utils._warnings import warn_user
 from ._autoencoder import Autoencoder
 from ._latent import (
@@ -357,6 +358,28 @@ mixed_precision, verbose : deprecated
 
     def _fit_resample(self, X, y):
         X = np.ascontiguousarray(X)  # same floating-point sums for any memory layout
+        counts, n_new = self._counts_and_new(y)
+        random_state = check_random_state(self.random_state)
+        self.autoencoder_ = self._fitted_autoencoder(X, y, draw_seed(random_state))
+        self.latent_codes_ = np.asarray(
+            self.autoencoder_.transform(self._autoencoder_input(X)), np.float32
+        )
+        self._start_generator(X, y, n_new, random_state)
+        self._dtype, self._sample_shape = X.dtype, X.shape[1:]
+        if self.fallback_sampler_ is not None:
+            return self._resample_rows(X, y, counts, n_new, random_state)
+        self._generator.keep_residuals(X, n_new)
+        blocks = self._new_blocks(n_new, random_state)
+        labels = [np.full(len(new), label, y.dtype) for label, new in blocks]
+        X_resampled = np.empty(
+            (len(X) + sum(map(len, labels)), *X.shape[1:]), dtype=X.dtype
+        )
+        X_resampled[: len(X)] = X
+        self._generator.decode_into(blocks, X_resampled[len(X) :])
+        return X_resampled, np.concatenate([y, *labels])
+
+    def _counts_and_new(self, y) -> tuple[dict, dict]:
+        """Samples per class, and new samples per over-sampled class (checked)."""
         counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
         n_new = {label: n for label, n in self.sampling_strategy_.items() if n > 0}
         for label in n_new:
@@ -365,11 +388,10 @@ mixed_precision, verbose : deprecated
                     f"Class {_python(label)!r} has {counts[label]} sample; DeepSMOTE "
                     "needs at least 2 samples of each class it over-samples."
                 )
-        random_state = check_random_state(self.random_state)
-        self.autoencoder_ = self._fitted_autoencoder(X, y, draw_seed(random_state))
-        self.latent_codes_ = np.asarray(
-            self.autoencoder_.transform(self._autoencoder_input(X)), np.float32
-        )
+        return counts, n_new
+
+    def _start_generator(self, X, y, n_new: dict, random_state, data_range=None):
+        """The latent steps on `latent_codes_`: sampler, noise (rule), fallback."""
         self.latent_sampler_ = (
             SMOTE(k_neighbors=self.k_neighbors)
             if self.latent_sampler is None
@@ -387,6 +409,7 @@ mixed_precision, verbose : deprecated
             noise=0.0 if self.latent_noise == "auto" else self.latent_noise,
             noise_kind=self.latent_noise_kind,
             decoding=self.decoding,
+            data_range=data_range,
         )
         noise_rule = (
             self.latent_noise == "auto" and self.autoencoder_.image_shape_ is not None
@@ -396,24 +419,76 @@ mixed_precision, verbose : deprecated
                 n_new, random_state
             )
         self.latent_noise_ = self._generator.noise
-        self._dtype, self._sample_shape = X.dtype, X.shape[1:]
         self.fallback_sampler_ = (
             self._fallback_sampler() if noise_rule and self.latent_noise_ == 0 else None
         )
+
+    def _resample_items(self, items: ItemReader, y: np.ndarray):
+        """The new samples and labels for a torch dataset's items.
+
+        What :class:`~imblearn_deepsmote.OverSampledDataset` runs: as
+        ``fit_resample``, but the autoencoder trains on the items a batch at
+        a time, they are encoded a batch at a time (only the codes are
+        kept), and only the over-sampled classes' samples are read whole (for
+        their residuals, or for a ``fallback`` SMOTE).
+        """
+        self._validate_params()
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        self.n_features_in_ = int(np.prod(items.sample_shape))
+        counts, n_new = self._counts_and_new(y)
+        self._check_streamable()
+        random_state = check_random_state(self.random_state)
+        self.autoencoder_ = self._fitted_autoencoder(items, y, draw_seed(random_state))
+        codes, low, high = [], None, None
+        for samples, _ in items.batches(CHUNK):
+            codes.append(np.asarray(self.autoencoder_.transform(samples), np.float32))
+            low = samples.min(0) if low is None else np.minimum(low, samples.min(0))
+            high = samples.max(0) if high is None else np.maximum(high, samples.max(0))
+        self.latent_codes_ = np.concatenate(codes)
+        self._start_generator(None, y, n_new, random_state, data_range=(low, high))
+        self._dtype, self._sample_shape = items.dtype, items.sample_shape
         if self.fallback_sampler_ is not None:
-            return self._resample_rows(X, y, counts, n_new, random_state)
-        self._generator.keep_residuals(X, n_new)
-        blocks = [
+            chosen = samples_needed(self.fallback_sampler_, y, n_new)
+            samples, _ = items.read(chosen)
+            X_res, y_res = self._resample_rows(
+                samples, y[chosen], counts, n_new, random_state
+            )
+            return X_res[len(chosen) :], y_res[len(chosen) :]
+        for label in n_new:
+            samples, _ = items.read(np.flatnonzero(y == label))
+            self._generator.keep_class_residuals(label, samples)
+        blocks = self._new_blocks(n_new, random_state)
+        X_new = np.empty(
+            (sum(len(new) for _, new in blocks), *items.sample_shape), items.dtype
+        )
+        self._generator.decode_into(blocks, X_new)
+        return X_new, np.concatenate(
+            [np.full(len(new), label, y.dtype) for label, new in blocks]
+        )
+
+    def _new_blocks(self, n_new: dict, random_state) -> list:
+        """``(label, NewCodes)`` for each over-sampled class, in order."""
+        return [
             (label, self._generator.new_codes(label, n, random_state))
             for label, n in n_new.items()
         ]
-        labels = [np.full(len(new), label, y.dtype) for label, new in blocks]
-        X_resampled = np.empty(
-            (len(X) + sum(map(len, labels)), *X.shape[1:]), dtype=X.dtype
-        )
-        X_resampled[: len(X)] = X
-        self._generator.decode_into(blocks, X_resampled[len(X) :])
-        return X_resampled, np.concatenate([y, *labels])
+
+    def _check_streamable(self) -> None:
+        """An autoencoder to train must be able to train a batch at a time."""
+        autoencoder = self.autoencoder
+        if autoencoder is None or isinstance(autoencoder, (str, Autoencoder)):
+            return  # Autoencoder checks its own settings (penalty, scaler)
+        try:
+            check_is_fitted(autoencoder)
+        except NotFittedError:
+            raise TypeError(
+                f"DeepSMOTE's autoencoder, a {type(autoencoder).__name__}, cannot be "
+                "trained on a torch Dataset a batch at a time: only an Autoencoder "
+                "can. Pass autoencoder=Autoencoder(...), or fit yours first (and "
+                "wrap it in FrozenEstimator): a fitted one only encodes and decodes."
+            ) from None
 
     def _fallback_sampler(self):
         """The over-sampler for the input rows (no noise found), or None."""
@@ -447,7 +522,7 @@ mixed_precision, verbose : deprecated
         )
         rows = self._rows(X)
         rows_res, y_res = sampler.fit_resample(rows, y)
-        self._training_rows = rows
+        self._training_rows, self._training_labels = rows, y
         X_new = as_dtype(rows_res[len(X) :], X.dtype).reshape(-1, *X.shape[1:])
         return np.concatenate([X, X_new]), np.concatenate([y, y_res[len(y) :]])
 
@@ -697,7 +772,7 @@ mixed_precision, verbose : deprecated
             rows = resample_codes(
                 self.fallback_sampler_,
                 self._training_rows,
-                self._generator.y,
+                self._training_labels,
                 target_class,
                 n_samples,
                 random_state,

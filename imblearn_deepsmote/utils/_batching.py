@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from skorch.dataset import Dataset
 
-__all__ = ["TensorBatches"]
+__all__ = ["ShuffledBatches", "TensorBatches"]
 
 
 def _as_tensor(values) -> torch.Tensor | None:
@@ -17,6 +17,39 @@ def _as_tensor(values) -> torch.Tensor | None:
     if isinstance(values, torch.Tensor):
         return values
     return torch.from_numpy(np.ascontiguousarray(values))
+
+
+def _n_batches(n_samples: int, batch_size: int, shuffle: bool) -> int:
+    """Batches of an epoch; shuffled, without a final batch of one sample."""
+    n_batches = -(-n_samples // batch_size)
+    if shuffle and n_batches > 1 and n_samples % batch_size == 1:
+        n_batches -= 1
+    return n_batches
+
+
+class ShuffledBatches(torch.utils.data.Sampler):
+    """The index batches of :class:`TensorBatches`'s shuffled epochs.
+
+    A batch sampler for a :class:`~torch.utils.data.DataLoader`: each epoch
+    draws one permutation from ``generator`` and cuts it into batches of
+    ``batch_size`` (without a final batch of one sample), as
+    :class:`TensorBatches` does with whole tensors, so a dataset read item
+    by item is trained on the same batches as the same data in one array.
+    """
+
+    def __init__(
+        self, n_samples: int, batch_size: int, generator: torch.Generator | None
+    ) -> None:
+        self.n_samples, self.batch_size = n_samples, batch_size
+        self.generator = generator
+
+    def __len__(self) -> int:
+        return _n_batches(self.n_samples, self.batch_size, shuffle=True)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        order = torch.randperm(self.n_samples, generator=self.generator)
+        for batch in order.split(self.batch_size)[: len(self)]:
+            yield batch.tolist()
 
 
 class TensorBatches:
@@ -35,7 +68,9 @@ class TensorBatches:
 
     Any other dataset (a custom :class:`torch.utils.data.Dataset`, dict or
     list inputs) falls back to a :class:`~torch.utils.data.DataLoader` with
-    the same ``batch_size``, ``shuffle`` and ``generator``.
+    the same ``batch_size``, ``shuffle`` and ``generator``; when shuffling,
+    its batches are those the whole tensors would give
+    (``ShuffledBatches``).
 
     Parameters
     ----------
@@ -72,6 +107,12 @@ class TensorBatches:
         )
         self._loader = None
         if not slicable or loader_kwargs:
+            if shuffle and not {"sampler", "batch_sampler"} & set(loader_kwargs):
+                batches = ShuffledBatches(len(dataset), self.batch_size, generator)
+                self._loader = torch.utils.data.DataLoader(
+                    dataset, batch_sampler=batches, **loader_kwargs
+                )
+                return
             self._loader = torch.utils.data.DataLoader(
                 dataset,
                 batch_size=self.batch_size,
@@ -89,10 +130,7 @@ class TensorBatches:
     def __len__(self) -> int:
         if self._loader is not None:
             return len(self._loader)
-        n_batches = -(-len(self._X) // self.batch_size)
-        if self.shuffle and n_batches > 1 and len(self._X) % self.batch_size == 1:
-            n_batches -= 1
-        return n_batches
+        return _n_batches(len(self._X), self.batch_size, self.shuffle)
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
         if self._loader is not None:
