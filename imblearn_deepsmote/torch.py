@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from .deepsmote import DeepSMOTE
 from .deepsmote._latent import as_dtype
 from .utils._items import ItemReader, label_value, samples_needed
-from .utils._torch import draw_seed
+from .utils._random import draw_seed
 
 __all__ = ["OverSampledDataset"]
 

@@ -25,8 +25,8 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
 from ..utils._images import ImageLayout, array_shape
-from ..utils._random import draw_seed
 from ..utils._items import CHUNK, ItemReader, samples_needed
+from ..utils._random import draw_seed
 from ..utils._warnings import warn_user
 from ._autoencoder import Autoencoder
 from ._latent import (
