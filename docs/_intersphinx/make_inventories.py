@@ -269,7 +269,8 @@ OBJECTS: dict[str, list[tuple[str, str, str]]] = {
             "generated/",
             "py:function",
             "torch.compile torch.cuda.is_available torch.manual_seed "
-            "torch.nn.functional.cross_entropy torch.set_num_threads",
+            "torch.nn.functional.cross_entropy torch.nn.functional.pad "
+            "torch.set_num_threads",
         ),
         ("torch.Tensor", "py:class", "tensors.html#$"),
         ("torch.device", "py:class", "tensor_attributes.html#$"),
