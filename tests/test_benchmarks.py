@@ -232,12 +232,19 @@ def test_bench_tabular_quick(tmp_path):
     assert header[-1] == "DeepSMOTE CPU s"
 
 
+def run_with_json(name: str, tmp_path: Path) -> tuple[str, Path]:
+    """Run ``benchmarks/<name>`` with ``--quick`` and ``--json``; check its page.
+
+    Returns its stdout and the JSON file it wrote.
+    """
+    figures = tmp_path / f"{Path(name).stem}.json"
+    stdout, written = run_script(name, "--json", str(figures), tmp_path=tmp_path)
+    check_header(written, name)
+    return stdout, figures
+
+
 def test_bench_speed_quick(tmp_path):
-    figures = tmp_path / "speed.json"
-    stdout, written = run_script(
-        "bench_speed.py", "--json", str(figures), tmp_path=tmp_path
-    )
-    check_header(written, "bench_speed.py")
+    stdout, figures = run_with_json("bench_speed.py", tmp_path)
     _, rows = table_rows(stdout, "Image sizes")
     assert [row[0] for row in rows] == ["digits IR-100"]
     header, rows = table_rows(stdout, "A busy machine")
@@ -327,11 +334,7 @@ def test_diagnostics_table_ranks_report_columns_as_the_scores_rank_samplers(
 
 
 def test_bench_torch_data_quick(tmp_path):
-    figures = tmp_path / "torch_data.json"
-    stdout, written = run_script(
-        "bench_torch_data.py", "--json", str(figures), tmp_path=tmp_path
-    )
-    check_header(written, "bench_torch_data.py")
+    stdout, figures = run_with_json("bench_torch_data.py", tmp_path)
     header, rows = table_rows(stdout, "600 grey 16 x 16 images")
     assert [row[0] for row in rows] == ["RandomOverSampler", "SMOTE", "DeepSMOTE"]
     assert [row[-1] for row in rows] == ["right"] * 3
