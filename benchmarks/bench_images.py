@@ -767,7 +767,6 @@ def draw(
                 fmt="o",
                 color="#4c72b0" if "DeepSMOTE" in row else "#555555",
                 capsize=3,
-                label="with augmentation" if position == positions[0] else None,
             )
             if plain and row in plain.get(dataset, {}):
                 ax.plot(
@@ -776,7 +775,6 @@ def draw(
                     "o",
                     markerfacecolor="none",
                     color="#999999",
-                    label="without" if position == positions[0] else None,
                 )
         if "SMOTE" in figures[dataset]:
             smote = 100 * np.mean(figures[dataset]["SMOTE"]["balanced_accuracy"])
@@ -786,8 +784,22 @@ def draw(
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_yticks(positions, rows)
     if plain:
-        axes[0][0].legend(loc="lower left", fontsize="small")
-    fig.tight_layout()
+        from matplotlib.lines import Line2D
+
+        marks = [
+            Line2D([], [], marker="o", linestyle="", color="#555555"),
+            Line2D([], [], marker="o", linestyle="", color="#999999", fillstyle="none"),
+        ]
+        fig.legend(
+            marks,
+            ["with augmentation (mean ± std)", "without augmentation (mean)"],
+            loc="lower center",
+            ncol=2,
+            frameon=False,
+        )
+        fig.tight_layout(rect=(0, 0.08, 1, 1))
+    else:
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
