@@ -5,8 +5,8 @@ random offset) and, where the labels allow it, horizontal flips. The
 callables here transform a whole training batch of shape ``(n, C, H, W)``
 at once, drawing the parameters **per image** (torchvision's transforms
 applied to a batch tensor draw one set of parameters for the whole batch).
-They are what ``MAMixClassifier(augment=...)`` and
-``Autoencoder(augment=...)`` take, and they work in any torch training loop.
+They are what ``MAMixClassifier(augment=...)`` takes, and they work in any
+torch training loop.
 
 Random draws use the ``generator`` given, else torch's current random
 stream. Inside the package's estimators that stream is the fit's private
@@ -159,7 +159,7 @@ def augment_rows(
     if augment is None:
         return rows
     images = rows.reshape(len(rows), *image_shape)
-    for transform in augment if isinstance(augment, (list, tuple)) else (augment,):
+    for transform in _transforms(augment):
         out = transform(images)
         if not isinstance(out, torch.Tensor):
             raise ValueError(
@@ -180,8 +180,7 @@ def check_augment(augment, image_shape) -> None:
     """Raise a clear error for an ``augment`` an estimator cannot apply."""
     if augment is None:
         return
-    transforms = augment if isinstance(augment, (list, tuple)) else (augment,)
-    for transform in transforms:
+    for transform in _transforms(augment):
         if not callable(transform):
             raise TypeError(
                 "augment must be a callable taking a batch of images (n, C, H, W), "
@@ -193,3 +192,8 @@ def check_augment(augment, image_shape) -> None:
             "image_shape (or images of shape (n, H, W) or (n, C, H, W)), or "
             "leave augment=None."
         )
+
+
+def _transforms(augment) -> Sequence:
+    """The callables of an ``augment`` parameter: one, or a list applied in order."""
+    return augment if isinstance(augment, (list, tuple)) else (augment,)
