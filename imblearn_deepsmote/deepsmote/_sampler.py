@@ -480,15 +480,13 @@ mixed_precision, verbose : deprecated
         autoencoder = self.autoencoder
         if autoencoder is None or isinstance(autoencoder, (str, Autoencoder)):
             return  # Autoencoder checks its own settings (penalty, scaler)
-        try:
-            check_is_fitted(autoencoder)
-        except NotFittedError:
+        if not _is_fitted(autoencoder):
             raise TypeError(
                 f"DeepSMOTE's autoencoder, a {type(autoencoder).__name__}, cannot be "
                 "trained on a torch Dataset a batch at a time: only an Autoencoder "
                 "can. Pass autoencoder=Autoencoder(...), or fit yours first (and "
                 "wrap it in FrozenEstimator): a fitted one only encodes and decodes."
-            ) from None
+            )
 
     def _fallback_sampler(self):
         """The over-sampler for the input rows (no noise found), or None."""
