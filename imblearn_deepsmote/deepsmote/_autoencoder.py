@@ -25,7 +25,7 @@ from torch import nn
 from .._base import SKORCH_PARAMETER_CONSTRAINTS, IntInterval, TorchEstimatorMixin
 from ..utils._batching import TensorBatches
 from ..utils._images import ImageLayout
-from ..utils._items import CHUNK, ItemReader, label_value
+from ..utils._items import CHUNK, ItemReader, label_value, widened_range
 from ..utils._warnings import warn_user
 from ._callbacks import SameClassBatches
 from ._losses import PENALTY_MODES, AutoencoderLoss
@@ -552,19 +552,16 @@ default="auto"
                 )
             if self.scaler_ is not None:
                 self.scaler_.set_output(transform="default")
-            low, high, read = None, None, []
+            bounds, read = None, []
             for samples, item_labels in items.batches(CHUNK):
                 rows = self._stream_rows(samples)
-                low = rows.min(axis=0) if low is None else np.minimum(low, rows.min(0))
-                high = (
-                    rows.max(axis=0) if high is None else np.maximum(high, rows.max(0))
-                )
+                bounds = widened_range(bounds, rows)
                 if self.scaler_ is not None:
                     with np.errstate(over="ignore", invalid="ignore"):
                         self.scaler_.partial_fit(rows)
                 if needs_labels and y is None:
                     read.extend(map(label_value, item_labels))
-            self._data_range = np.stack([low, high])
+            self._data_range = np.stack(bounds)
             self._labels = None
             if needs_labels:
                 labels = np.asarray(read if y is None else y)

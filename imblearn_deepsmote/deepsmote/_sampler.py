@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
 from ..utils._images import ImageLayout, array_shape
-from ..utils._items import CHUNK, ItemReader, samples_needed
+from ..utils._items import CHUNK, ItemReader, samples_needed, widened_range
 from ..utils._random import draw_seed
 from ..utils._warnings import warn_user
 from ._autoencoder import Autoencoder
@@ -441,13 +441,12 @@ mixed_precision, verbose : deprecated
         self._check_streamable()
         random_state = check_random_state(self.random_state)
         self.autoencoder_ = self._fitted_autoencoder(items, y, draw_seed(random_state))
-        codes, low, high = [], None, None
+        codes, bounds = [], None
         for samples, _ in items.batches(CHUNK):
             codes.append(np.asarray(self.autoencoder_.transform(samples), np.float32))
-            low = samples.min(0) if low is None else np.minimum(low, samples.min(0))
-            high = samples.max(0) if high is None else np.maximum(high, samples.max(0))
+            bounds = widened_range(bounds, samples)
         self.latent_codes_ = np.concatenate(codes)
-        self._start_generator(None, y, n_new, random_state, data_range=(low, high))
+        self._start_generator(None, y, n_new, random_state, data_range=bounds)
         self._dtype, self._sample_shape = items.dtype, items.sample_shape
         if self.fallback_sampler_ is not None:
             chosen = samples_needed(self.fallback_sampler_, y, n_new)

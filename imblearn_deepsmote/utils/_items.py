@@ -33,6 +33,18 @@ def samples_needed(sampler, y: np.ndarray, n_new: dict) -> np.ndarray:
     return np.sort(np.concatenate([np.flatnonzero(over_sampled), others]))
 
 
+def widened_range(bounds, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(low, high)`` per feature, ``bounds`` widened to cover ``block``'s rows.
+
+    ``bounds=None`` starts from ``block`` alone: fold it over the batches of
+    a stream to get the range of the whole.
+    """
+    low, high = block.min(axis=0), block.max(axis=0)
+    if bounds is None:
+        return low, high
+    return np.minimum(bounds[0], low), np.maximum(bounds[1], high)
+
+
 def _as_array(x) -> np.ndarray:
     if isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
